@@ -1,0 +1,36 @@
+# agnlc: set-up, the main job and the tests. `make run` and `make test` are the README's two commands.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+CORES ?= 2
+
+.PHONY: setup run test lint report lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "agnlc needs Python 3.11 (set PY=python3.11)")'
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || { \
+	  echo "python3 -m venv failed; installing Debian's python3-venv"; \
+	  apt-get update -q && apt-get install -y -q python3-venv && $(PY) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: setup
+	$(BIN)/snakemake --cores $(CORES)
+
+test: setup
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/snakemake --lint
+	$(BIN)/python -m pytest
+
+report: setup
+	$(BIN)/snakemake --report results/report.html
+
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf results logs .snakemake

@@ -1,0 +1,145 @@
+"""The adapter contract shared by every archive, and the runner that isolates failures.
+
+Each archive module provides an :class:`Adapter` with three steps:
+
+``build_query(targets, settings)``
+    what would be asked, inspectable without sending it (SQL/ADQL text, partitions…);
+``fetch(query, settings)``
+    the transport: the live service or the local mirror, returning the archive's native
+    reply (a DataFrame in the archive's own columns);
+``parse(reply, targets, settings)``
+    native reply to the canonical long light-curve schema (:data:`agnlc.schema.LIGHTCURVE`).
+
+:func:`run_adapter` wraps the three steps with retries, exponential backoff and a time budget;
+an archive that still fails yields an empty shard and an ``error`` status with the reason, so
+the rest of the run goes on and the merge records what is missing.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+from agnlc.provenance import utc_now
+from agnlc.schema import LIGHTCURVE, validate
+
+__all__ = ["Adapter", "ArchiveError", "ArchiveSettings", "run_adapter"]
+
+
+class ArchiveError(RuntimeError):
+    """An archive could not be queried or its reply could not be parsed."""
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    """Per-archive settings from the config (``archives.<name>``)."""
+
+    name: str
+    transport: str = "mirror"
+    mirror: str = ""
+    radius_arcsec: float = 1.0
+    release: str = ""
+    retries: int = 2
+    backoff_s: float = 1.0
+    timeout_s: float = 600.0
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_config(cls, name: str, cfg: dict[str, Any]) -> ArchiveSettings:
+        """Build from one ``archives.<name>`` config section."""
+        known = {"transport", "mirror", "radius_arcsec", "release", "retries", "backoff_s", "timeout_s"}
+        base = {k: v for k, v in cfg.items() if k in known}
+        opts = {k: v for k, v in cfg.items() if k not in known and k != "enabled"}
+        return cls(name=name, options=opts, **base)
+
+
+class Adapter(Protocol):
+    """What every archive module exposes (see the module docstring)."""
+
+    name: str
+
+    def build_query(self, targets: pd.DataFrame, settings: ArchiveSettings) -> Any: ...
+
+    def fetch(self, query: Any, settings: ArchiveSettings) -> pd.DataFrame: ...
+
+    def parse(self, reply: pd.DataFrame, targets: pd.DataFrame, settings: ArchiveSettings) -> pd.DataFrame: ...
+
+
+def run_adapter(
+    adapter: Adapter, targets: pd.DataFrame, settings: ArchiveSettings, sleep=time.sleep
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Query one archive for one shard of targets, isolating failures.
+
+    Parameters
+    ----------
+    adapter
+        The archive adapter.
+    targets
+        The shard's targets (``objectid, ra, dec, ...``).
+    settings
+        Transport, radius, release and the retry budget.
+    sleep
+        Injected for tests.
+
+    Returns
+    -------
+    lightcurves, status
+        The canonical light-curve rows (empty on error) and the status record:
+        ``status`` (ok / empty / error), ``reason``, ``rows``, ``n_targets``,
+        ``n_targets_with_data``, ``attempts``, ``query_time``, ``elapsed_s``, ``release``,
+        ``transport``, ``radius_arcsec``.
+    """
+    t0 = time.monotonic()
+    status: dict[str, Any] = {
+        "archive": adapter.name,
+        "transport": settings.transport,
+        "release": settings.release,
+        "radius_arcsec": settings.radius_arcsec,
+        "n_targets": len(targets),
+        "query_time": utc_now(),
+    }
+    if len(targets) == 0:
+        status.update(
+            status="empty", reason="no targets in this shard", rows=0, attempts=0, n_targets_with_data=0, elapsed_s=0.0
+        )
+        return LIGHTCURVE.empty(), status
+    query = adapter.build_query(targets, settings)
+    last: str = ""
+    attempts = 0
+    for attempt in range(settings.retries + 1):
+        attempts = attempt + 1
+        if time.monotonic() - t0 > settings.timeout_s:
+            last = f"time budget of {settings.timeout_s} s exhausted"
+            break
+        try:
+            reply = adapter.fetch(query, settings)
+            lc = adapter.parse(reply, targets, settings)
+            lc = validate(lc, LIGHTCURVE, where=f"{adapter.name} reply")
+            n_with = int(lc["objectid"].nunique())
+            status.update(
+                status="ok" if len(lc) else "empty",
+                reason="" if len(lc) else "no measurements within the radius",
+                rows=len(lc),
+                n_targets_with_data=n_with,
+                attempts=attempts,
+                elapsed_s=round(time.monotonic() - t0, 3),
+            )
+            return lc, status
+        except Exception as exc:
+            last = f"{type(exc).__name__}: {exc}"
+            status.setdefault("tracebacks", []).append(traceback.format_exc(limit=3))
+            if attempt < settings.retries:
+                sleep(settings.backoff_s * (2**attempt))
+    status.update(
+        status="error",
+        reason=last,
+        rows=0,
+        n_targets_with_data=0,
+        attempts=attempts,
+        elapsed_s=round(time.monotonic() - t0, 3),
+    )
+    return LIGHTCURVE.empty(), status

@@ -1,0 +1,276 @@
+"""SDSS Stripe 82 as the mock sky observes it: runs, noise, and the PhotoObjAll mirror.
+
+The mirror imitates a CasJobs/SkyServer SQL reply from the Stripe82 context
+(``PhotoObjAll``) as CSV with SDSS column names: ``objID`` (bit-packed like SDSS:
+skyVersion, rerun, run, camcol, field, obj), ``run, rerun, camcol, field, obj, ra, dec, type,
+flags, probPSF_{ugriz}, psfMag_{ugriz}`` (asinh, SDSS system), ``psfMagErr_*``,
+``modelMag_*``, ``modelMagErr_*``, ``mjd_{ugriz}`` (MJD TAI of each filter's exposure).
+Single-epoch runs carry their own numbers; the coadd rows have run 106 (south strip) or
+206 (north strip), as in the real database.
+
+Observing model
+    Seasons September–mid-December of 1998–2007: 6 runs a season up to 2004 and 40 a
+    season in the SDSS-II supernova years 2005–2007; each run scans one strip (north or
+    south, interleaved in 0.21-deg camcol bands) over a random 70–100% of the RA range,
+    with 10% of fields lost. Filters are exposed in the drift-scan order r, i, u, z, g,
+    71.7 s apart. Single-epoch 5-sigma depths u,g,r,i,z = 22.0, 22.2, 22.2, 21.3, 20.5
+    (varying by 0.25 mag per run); the coadd is 2 mag deeper. Noise follows the
+    LSST-style model ``sigma_m^2 = (0.04 - gamma) x + gamma x^2`` (x = 10^(0.4 (m - m5)),
+    gamma = 0.039) written in flux space, plus a 0.01 mag calibration floor. A detection needs
+    S/N >= 5 in at least one band; all five bands are then measured. Objects brighter than
+    r = 14 set the SATURATED flag (bit 18).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from agnlc.footprint import wrap_ra
+from agnlc.photometry import F0_NJY, A, ab_flux_to_sdss_asinh, ab_mag_to_flux
+
+__all__ = [
+    "BANDS",
+    "COADD_RUNS",
+    "FILTER_OFFSET_S",
+    "M5",
+    "flux_noise",
+    "in_sdss_footprint",
+    "observe",
+    "sdss_runs",
+    "visits",
+]
+
+BANDS = ("u", "g", "r", "i", "z")
+#: seconds after the r exposure at which each filter crosses the same sky (drift scan order r i u z g)
+FILTER_OFFSET_S = {"r": 0.0, "i": 71.72, "u": 143.44, "z": 215.16, "g": 286.88}
+M5 = {"u": 22.0, "g": 22.2, "r": 22.2, "i": 21.3, "z": 20.5}
+COADD_RUNS = (106, 206)
+GAMMA = 0.039
+FLOOR_MAG = 0.01
+SATURATION_R = 14.0
+FLAG_SATURATED = 1 << 18
+DEC_LIMIT = 1.26
+CAMCOL_WIDTH = 0.21
+
+
+def sdss_runs(rng: np.random.Generator) -> pd.DataFrame:
+    """The survey's run list: ``run, mjd (r-band start), strip, ra_lo, ra_hi, dm5``."""
+    rows = []
+    run_no = 1000
+    for year in range(1998, 2008):
+        n = 6 if year <= 2004 else 40
+        start = 51057.0 + (year - 1998) * 365.25  # ~ 1 September
+        nights = np.sort(start + rng.uniform(0.0, 105.0, n))
+        for night in nights:
+            frac = rng.uniform(0.7, 1.0)
+            lo = -60.0 + rng.uniform(0.0, 1.0 - frac) * 120.0
+            rows.append(
+                (
+                    run_no,
+                    night + rng.uniform(0.1, 0.3),
+                    int(rng.integers(0, 2)),
+                    lo,
+                    lo + frac * 120.0,
+                    rng.normal(0.0, 0.25),
+                )
+            )
+            run_no += 1 + int(rng.integers(0, 30))
+    return pd.DataFrame(rows, columns=["run", "mjd", "strip", "ra_lo", "ra_hi", "dm5"])
+
+
+def in_sdss_footprint(ra: np.ndarray, dec: np.ndarray) -> np.ndarray:
+    """Inside the SDSS Stripe 82 imaging (|dec| < 1.26, RA -60..60)."""
+    w = wrap_ra(ra)
+    return (np.abs(dec) < DEC_LIMIT) & (w > -60.0) & (w < 60.0)
+
+
+def _strip(dec: np.ndarray) -> np.ndarray:
+    return (np.floor((np.asarray(dec) + DEC_LIMIT) / CAMCOL_WIDTH).astype(np.int64)) % 2
+
+
+def _camcol(dec: np.ndarray) -> np.ndarray:
+    return 1 + (np.floor((np.asarray(dec) + DEC_LIMIT) / (2 * CAMCOL_WIDTH)).astype(np.int64) % 6)
+
+
+def flux_noise(flux: np.ndarray, m5: np.ndarray | float) -> np.ndarray:
+    """1-sigma flux noise (nJy) for true flux ``flux`` (>= 0) at 5-sigma depth ``m5``.
+
+    ``sigma_f^2 = [(0.04 - gamma) f f5 + gamma f5^2] / a^2 + (f floor / a)^2``, the flux-space
+    form of the LSST magnitude-error model; it tends to ``sqrt(gamma) f5 / a ~ f5 / 5.5`` at
+    zero flux (sky limited).
+    """
+    f = np.maximum(np.asarray(flux, dtype=np.float64), 0.0)
+    f5 = F0_NJY * 10 ** (-0.4 * np.asarray(m5, dtype=np.float64))
+    var = ((0.04 - GAMMA) * f * f5 + GAMMA * f5**2) / A**2 + (f * FLOOR_MAG / A) ** 2
+    return np.sqrt(var)
+
+
+def visits(rng: np.random.Generator, objects: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """Which runs observe which objects: ``obj`` (row in ``objects``), ``run_index``, ``mjd``.
+
+    ``mjd`` is the r-band exposure time of the run at the object; the other filters follow
+    by :data:`FILTER_OFFSET_S`.
+    """
+    ra = objects["ra"].to_numpy()
+    dec = objects["dec"].to_numpy()
+    idx_in = np.flatnonzero(in_sdss_footprint(ra, dec))
+    w = wrap_ra(ra[idx_in])
+    strip = _strip(dec[idx_in])
+    covered = (
+        (strip[:, None] == runs["strip"].to_numpy()[None, :])
+        & (w[:, None] >= runs["ra_lo"].to_numpy()[None, :])
+        & (w[:, None] <= runs["ra_hi"].to_numpy()[None, :])
+        & (rng.random((len(idx_in), len(runs))) > 0.10)
+    )
+    oi, ri = np.nonzero(covered)
+    # the run reaches the object's RA some minutes after it starts: 0.1512 deg per 36 s frame
+    drift = (w[oi] - runs["ra_lo"].to_numpy()[ri]) / 0.1512 * 36.0 / 86400.0
+    return pd.DataFrame({"obj": idx_in[oi], "run_index": ri, "mjd": runs["mjd"].to_numpy()[ri] + drift})
+
+
+def observe(
+    rng: np.random.Generator,
+    objects: pd.DataFrame,
+    runs: pd.DataFrame,
+    vis: pd.DataFrame,
+    true_mag: dict[str, np.ndarray],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Measure every visit and build the PhotoObjAll-like mirror rows.
+
+    Parameters
+    ----------
+    rng
+        Random generator (partition specific).
+    objects
+        Population rows (``mock_id, objectid, ra, dec, mag_{b}``).
+    runs
+        :func:`sdss_runs`.
+    vis
+        :func:`visits`.
+    true_mag
+        Per band, the intrinsic AB magnitude of each visit (aligned with ``vis``).
+
+    Returns
+    -------
+    mirror, epochs : pandas.DataFrame
+        The PhotoObjAll-like rows (detected single epochs, then the coadd), and the truth of
+        every detected single-epoch measurement (``objectid, run, band, mjd, true_mag``).
+    """
+    obj = vis["obj"].to_numpy()
+    ri = vis["run_index"].to_numpy()
+    n = len(obj)
+    dm5 = runs["dm5"].to_numpy()[ri]
+    cols: dict[str, np.ndarray] = {}
+    snr_max = np.full(n, -np.inf)
+    truth = []
+    for b in BANDS:
+        t = vis["mjd"].to_numpy() + FILTER_OFFSET_S[b] / 86400.0
+        f_true, _ = ab_mag_to_flux(true_mag[b])
+        sig = flux_noise(f_true, M5[b] + dm5)
+        f_obs = f_true + sig * rng.standard_normal(n)
+        snr = f_obs / sig
+        snr_max = np.maximum(snr_max, snr)
+        _measure(rng, cols, b, f_obs, sig, snr, t)
+        truth.append(pd.DataFrame({"row": np.arange(n), "band": b, "mjd": t, "true_mag": true_mag[b]}))
+    detected = snr_max >= 5.0
+    single = _rows(rng, objects, obj, runs["run"].to_numpy()[ri], cols, detected)
+
+    # the coadd (runs 106/206): mean magnitudes, 2 mag deeper, one row per covered object
+    cobj = np.flatnonzero(in_sdss_footprint(objects["ra"].to_numpy(), objects["dec"].to_numpy()))
+    nc = len(cobj)
+    ccols: dict[str, np.ndarray] = {}
+    csnr = np.full(nc, -np.inf)
+    for b in BANDS:
+        f_true, _ = ab_mag_to_flux(objects[f"mag_{b}"].to_numpy()[cobj])
+        sig = flux_noise(f_true, M5[b] + 2.0)
+        f_obs = f_true + sig * rng.standard_normal(nc)
+        snr = f_obs / sig
+        csnr = np.maximum(csnr, snr)
+        _measure(rng, ccols, b, f_obs, sig, snr, np.full(nc, 53700.0 + FILTER_OFFSET_S[b] / 86400.0))
+    crun = np.where(_strip(objects["dec"].to_numpy()[cobj]) == 0, COADD_RUNS[0], COADD_RUNS[1])
+    coadd = _rows(rng, objects, cobj, crun, ccols, csnr >= 5.0)
+
+    mirror = pd.concat([single, coadd], ignore_index=True)
+    ep = pd.concat(truth, ignore_index=True)
+    rows = ep["row"].to_numpy()
+    ep = ep[detected[rows]]
+    rows = ep["row"].to_numpy()
+    ep = pd.DataFrame(
+        {
+            "objectid": objects["objectid"].to_numpy()[obj][rows],
+            "run": runs["run"].to_numpy()[ri][rows],
+            "band": ep["band"].to_numpy(),
+            "mjd": ep["mjd"].to_numpy(),
+            "true_mag": ep["true_mag"].to_numpy(),
+        }
+    )
+    return mirror, ep
+
+
+def _measure(
+    rng: np.random.Generator,
+    cols: dict[str, np.ndarray],
+    b: str,
+    f_obs: np.ndarray,
+    sig: np.ndarray,
+    snr: np.ndarray,
+    t: np.ndarray,
+) -> None:
+    mag, mag_err = ab_flux_to_sdss_asinh(f_obs, sig, b)
+    n = len(f_obs)
+    cols[f"psfMag_{b}"] = mag
+    cols[f"psfMagErr_{b}"] = mag_err
+    cols[f"modelMag_{b}"] = mag + rng.normal(0.0, 0.01, n)
+    cols[f"modelMagErr_{b}"] = mag_err * 1.05
+    cols[f"mjd_{b}"] = t
+    cols[f"probPSF_{b}"] = np.where(snr > 10, 1.0, (rng.random(n) < 0.8).astype(float))
+
+
+def _rows(
+    rng: np.random.Generator,
+    objects: pd.DataFrame,
+    obj: np.ndarray,
+    run: np.ndarray,
+    cols: dict[str, np.ndarray],
+    keep: np.ndarray,
+) -> pd.DataFrame:
+    """Assemble PhotoObjAll rows (ids, positions with 0.05-arcsec scatter, flags)."""
+    n = len(obj)
+    ra = objects["ra"].to_numpy()[obj]
+    dec = objects["dec"].to_numpy()[obj]
+    scatter = 0.05 / 3600.0
+    ra_obs = np.mod(ra + rng.normal(0.0, scatter, n) / np.cos(np.radians(dec)), 360.0)
+    dec_obs = dec + rng.normal(0.0, scatter, n)
+    camcol = _camcol(dec)
+    field = 11 + np.floor((wrap_ra(ra) + 60.0) / 0.1512).astype(np.int64)
+    sat = objects["mag_r"].to_numpy()[obj] < SATURATION_R
+    df = pd.DataFrame(
+        {
+            "run": run.astype(np.int64),
+            "rerun": np.full(n, 301, dtype=np.int64),
+            "camcol": camcol,
+            "field": field,
+            "ra": ra_obs,
+            "dec": dec_obs,
+            "type": np.full(n, 6, dtype=np.int64),
+            "flags": np.where(sat, FLAG_SATURATED, 0).astype(np.int64),
+        }
+    )
+    for k, v in cols.items():
+        df[k] = v
+    # obj: from the object's mock id, so ids do not depend on how the sky is partitioned
+    # (unique within a field for up to 65535 objects, and almost always beyond)
+    df["obj"] = 1 + (objects["mock_id"].to_numpy()[obj] % 65535)
+    df = df[keep].reset_index(drop=True)
+    df.insert(
+        0,
+        "objID",
+        (np.int64(1) << 59)
+        | (df["rerun"].to_numpy() << 48)
+        | (df["run"].to_numpy() << 32)
+        | (df["camcol"].to_numpy() << 29)
+        | (df["field"].to_numpy() << 16)
+        | df["obj"].to_numpy(),
+    )
+    return df

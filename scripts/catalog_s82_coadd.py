@@ -1,0 +1,19 @@
+"""Rule catalog_s82_coadd: nearest SDSS Stripe 82 coadd object of each target in a shard."""
+
+import logging
+
+from agnlc import provenance
+from agnlc.catalogs import match_s82_coadd
+from agnlc.io import read_table, write_table
+from agnlc.runner import script_main
+
+
+def main(smk):
+    targets = read_table(smk.input.targets)
+    m = match_s82_coadd(targets, smk.input.mirror, smk.params.radius_arcsec)
+    prov = provenance.build("catalog_s82_coadd", dict(smk.params), catalog="sdss_s82_coadd")
+    write_table(m, smk.output[0], None, prov)
+    logging.getLogger("agnlc.catalogs").info("%d of %d targets matched", len(m), len(targets))
+
+
+script_main(main, snakemake)  # noqa: F821

@@ -1,0 +1,40 @@
+"""Rule lightcurves_<archive>: one archive, one shard -> canonical light curves + status."""
+
+import logging
+
+from agnlc import provenance
+from agnlc.archives import ArchiveSettings, get, run_adapter
+from agnlc.io import read_table, write_json, write_table
+from agnlc.runner import script_main
+from agnlc.schema import LIGHTCURVE
+
+
+def main(smk):
+    log = logging.getLogger("agnlc.lightcurves")
+    name = smk.params.archive
+    settings = ArchiveSettings.from_config(name, dict(smk.params.settings))
+    targets = read_table(smk.input.targets)
+    lc, status = run_adapter(get(name), targets, settings)
+    status["shard"] = smk.wildcards.shard
+    prov = provenance.build(
+        f"lightcurves_{name}",
+        dict(smk.params.settings),
+        archive=name,
+        archives={name: {k: status[k] for k in ("release", "transport", "query_time", "status")}},
+    )
+    write_table(lc, smk.output.parquet, LIGHTCURVE, prov)
+    status.pop("tracebacks", None) if status["status"] != "error" else None
+    write_json(status, smk.output.status)
+    log.info(
+        "%s %s: %s, %d rows for %d/%d targets (%s)",
+        name,
+        smk.wildcards.shard,
+        status["status"],
+        status["rows"],
+        status["n_targets_with_data"],
+        status["n_targets"],
+        status.get("reason", ""),
+    )
+
+
+script_main(main, snakemake)  # noqa: F821

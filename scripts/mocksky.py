@@ -1,0 +1,19 @@
+"""Rule mocksky: write the mock sky (mirrors, truth, samples)."""
+
+import logging
+from pathlib import Path
+
+from agnlc.mocksky import MockSkyConfig, generate
+from agnlc.runner import script_main
+
+
+def main(smk):
+    cfg = {k: v for k, v in smk.params.cfg.items() if k != "enabled"}
+    outdir = Path(smk.output.manifest).parent
+    manifest = generate(MockSkyConfig(**cfg), outdir)
+    logging.getLogger("agnlc.mocksky").info(
+        "wrote %d files for %d objects", len(manifest["files"]), manifest["n_objects"]
+    )
+
+
+script_main(main, snakemake)  # noqa: F821

@@ -1,0 +1,36 @@
+"""Shared fixtures: a small mock sky generated once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agnlc.mocksky import MockSkyConfig, generate
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--remote-data", action="store_true", help="run tests that need the network")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--remote-data"):
+        return
+    skip = pytest.mark.skip(reason="needs the network: run with --remote-data")
+    for item in items:
+        if "remote_data" in item.keywords:
+            item.add_marker(skip)
+
+
+SMALL = MockSkyConfig(seed=7, n_objects=600, quasar_fraction=0.5, literature_size=10)
+
+
+@pytest.fixture(scope="session")
+def small_sky(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 600-object mock sky (about a third inside the SDSS imaging)."""
+    out = tmp_path_factory.mktemp("mocksky")
+    generate(SMALL, out)
+    return out

@@ -1,0 +1,87 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from agnlc.footprint import box_areas_deg2, in_s82
+from agnlc.mocksky import MockSkyConfig, generate
+from agnlc.mocksky.sdss import FLOOR_MAG, GAMMA, flux_noise
+from agnlc.photometry import F0_NJY, A
+
+
+def test_same_seed_gives_identical_files(tmp_path):
+    cfg = MockSkyConfig(seed=3, n_objects=200, literature_size=5)
+    m1 = generate(cfg, tmp_path / "a")
+    m2 = generate(cfg, tmp_path / "b")
+    assert m1["files"] == m2["files"]
+    for rel in m1["files"]:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    m3 = generate(MockSkyConfig(seed=4, n_objects=200, literature_size=5), tmp_path / "c")
+    assert m3["files"]["truth.parquet"] != m1["files"]["truth.parquet"]
+
+
+def test_population_in_footprint_and_classes(small_sky):
+    truth = pd.read_parquet(small_sky / "truth.parquet")
+    assert len(truth) == 600
+    assert in_s82(truth["ra"], truth["dec"]).all()
+    assert set(truth["cls"]) <= {"Star", "Qso", "highZQso"}
+    q = truth[truth["cls"] != "Star"]
+    assert (q["z"] > 0).all() and q["tau_obs_g"].notna().all()
+    np.testing.assert_allclose(q["sf_inf_g"], np.sqrt(2) * q["drw_sigma_g"])
+    s = truth[truth["cls"] == "Star"]
+    assert s["tau_obs_g"].isna().all() and (s["parallax"] > 0).all()
+    # the SDSS imaging covers |dec| < 1.26, RA -60..60: its share of the footprint area
+    areas = box_areas_deg2()
+    sdss_area = 120.0 * np.degrees(2 * np.sin(np.radians(1.26)))
+    expected = sdss_area / areas.sum()
+    assert truth["in_sdss_s82"].mean() == pytest.approx(expected, abs=0.06)
+
+
+def test_quasar_epochs_follow_the_drw(small_sky):
+    truth = pd.read_parquet(small_sky / "truth.parquet").set_index("objectid")
+    ep = pd.read_parquet(small_sky / "truth" / "sdss_s82_epochs")
+    q = ep[ep["band"] == "g"].join(truth[["cls", "mag_g", "tau_obs_g", "drw_sigma_g"]], on="objectid")
+    q = q[q["cls"] != "Star"].sort_values(["objectid", "mjd"])
+    x = (q["true_mag"] - q["mag_g"]).to_numpy()
+    same = q["objectid"].to_numpy()[1:] == q["objectid"].to_numpy()[:-1]
+    dt = np.diff(q["mjd"].to_numpy())[same]
+    tau = q["tau_obs_g"].to_numpy()[1:][same]
+    sig = q["drw_sigma_g"].to_numpy()[1:][same]
+    r = np.exp(-dt / tau)
+    z = (x[1:][same] - x[:-1][same] * r) / (sig * np.sqrt(1 - r**2))
+    assert len(z) > 2000
+    assert abs(z.mean()) < 0.05 and z.std() == pytest.approx(1.0, abs=0.05)
+    stars = ep.join(truth[["cls", "mag_r"]], on="objectid")
+    stars = stars[(stars["cls"] == "Star") & (stars["band"] == "r")]
+    np.testing.assert_allclose(stars["true_mag"], stars["mag_r"])  # non-variable
+
+
+def test_epoch_counts_and_seasons(small_sky):
+    truth = pd.read_parquet(small_sky / "truth.parquet")
+    inside = truth[truth["in_sdss_s82"] & (truth["mag_r"] < 20.5)]
+    assert 40 <= inside["n_epochs_sdss_s82"].median() <= 90
+    assert (truth.loc[~truth["in_sdss_s82"], "n_epochs_sdss_s82"] == 0).all()
+    ep = pd.read_parquet(small_sky / "truth" / "sdss_s82_epochs")
+    doy = (ep["mjd"] - 51057.0) % 365.25
+    assert (doy < 120).all()  # September to mid-December seasons
+    assert ep["mjd"].between(51050, 54500).all()
+
+
+def test_noise_model_limits():
+    f5 = F0_NJY * 10 ** (-0.4 * 22.0)
+    assert flux_noise(0.0, 22.0) == pytest.approx(np.sqrt(GAMMA) * f5 / A)
+    # at m = m5 the magnitude error is 0.2 (LSST model): S/N = a / 0.2 = 5.4
+    assert flux_noise(f5, 22.0) == pytest.approx(f5 * np.sqrt(0.04 + FLOOR_MAG**2) / A)
+    bright = 1e3 * f5
+    assert flux_noise(bright, 22.0) / bright == pytest.approx(
+        np.sqrt((0.04 - GAMMA) / 1e3 + FLOOR_MAG**2) / A, rel=0.05
+    )
+
+
+def test_manifest_lists_every_file(small_sky):
+    m = json.loads((small_sky / "manifest.json").read_text())
+    for rel in m["files"]:
+        assert (small_sky / rel).exists()
+    assert any(rel.startswith("mirrors/sdss_s82/") for rel in m["files"])
+    assert "samples/literature.ecsv" in m["files"]

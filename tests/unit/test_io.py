@@ -1,0 +1,46 @@
+import pandas as pd
+import pytest
+
+from agnlc.io import atomic_path, content_hash, read_metadata, write_table
+from agnlc.schema import SAMPLE, SchemaError
+
+
+def _targets():
+    return pd.DataFrame(
+        {
+            "objectid": [1, 2],
+            "ra": [1.0, 2.0],
+            "dec": [0.0, 0.5],
+            "name": ["a", ""],
+            "labels": [["x"], ["y", "z"]],
+            "inputs": [["f.csv"], ["f.csv"]],
+            "n_inputs": [1, 1],
+        }
+    )
+
+
+def test_atomic_path_leaves_nothing_on_error(tmp_path):
+    dest = tmp_path / "out.txt"
+    dest.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(dest) as tmp:
+            tmp.write_text("partial")
+            raise RuntimeError("killed")
+    assert dest.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_invalid_table_is_not_written(tmp_path):
+    bad = _targets().assign(ra=[1.0, 400.0])
+    with pytest.raises(SchemaError):
+        write_table(bad, tmp_path / "t.parquet", SAMPLE)
+    assert not (tmp_path / "t.parquet").exists()
+
+
+def test_provenance_and_content_hash_ignore_metadata(tmp_path):
+    write_table(_targets(), tmp_path / "a.parquet", SAMPLE, {"query_time": "t1"})
+    write_table(_targets(), tmp_path / "b.parquet", SAMPLE, {"query_time": "t2"})
+    assert read_metadata(tmp_path / "a.parquet")["query_time"] == "t1"
+    assert content_hash(tmp_path / "a.parquet") == content_hash(tmp_path / "b.parquet")
+    write_table(_targets().assign(dec=[0.0, 0.6]), tmp_path / "c.parquet", SAMPLE)
+    assert content_hash(tmp_path / "c.parquet") != content_hash(tmp_path / "a.parquet")

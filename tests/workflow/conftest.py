@@ -1,0 +1,40 @@
+"""Run the Snakemake workflow on the tiny config in a temporary directory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TINY = REPO / "tests" / "data" / "tiny.yaml"
+
+
+def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``snakemake -s <repo>/Snakefile --directory workdir --configfile tiny.yaml ...``."""
+    cmd = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "-s",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(TINY),
+        "--cores",
+        "2",
+        *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=workdir)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete run of the tiny config; returns its working directory."""
+    wd = tmp_path_factory.mktemp("tiny_run")
+    res = snakemake(wd)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
+    return wd

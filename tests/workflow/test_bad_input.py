@@ -1,0 +1,45 @@
+"""Bad samples and bad configs stop the run before any archive work, leaving nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.workflow.conftest import snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def test_bad_sample_stops_samples_rule(tmp_path):
+    bad = tmp_path / "mine.csv"
+    bad.write_text("name,ra,dec\na,10,0\nb,oops,0\n")
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(
+        f"mocksky: {{enabled: false}}\nsamples: {{files: ['{bad}'], literature: []}}\n"
+        f"archives: {{sdss_s82: {{mirror: '{tmp_path}'}}}}\n"
+    )
+    res = snakemake(tmp_path, "--configfile", str(cfg))
+    out = res.stdout + res.stderr
+    assert res.returncode != 0
+    assert f"{bad}: row 2: field 'ra'" in out
+    assert not (tmp_path / "results/samples/targets.parquet").exists()
+    assert not list(tmp_path.glob("results/samples/.*tmp"))  # no partial file either
+    assert not (tmp_path / "results/lightcurves").exists()
+
+
+@pytest.mark.parametrize(
+    ("yaml", "message"),
+    [
+        ("samples: {n_shard: 3}\n", "samples.n_shard: unknown key"),
+        ("samples: {n_shards: four}\n", "samples.n_shards: 'four' is not of type 'integer'"),
+        ("archives: {sdss_s82: {radius_arcsec: -1}}\n", "archives.sdss_s82.radius_arcsec"),
+        ("archives: {sdss_s82: {transport: ftp}}\n", "archives.sdss_s82.transport"),
+        ("archives: {sdss_s82: {mirror: /nonexistent/mirror}}\n", "archives.sdss_s82.mirror"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, yaml, message):
+    cfg = tmp_path / "cfg.yaml"
+    cfg.write_text(yaml)
+    res = snakemake(tmp_path, "--configfile", str(cfg), "-n")
+    assert res.returncode != 0
+    assert message in res.stdout + res.stderr
+    assert not (tmp_path / "results").exists()

@@ -1,0 +1,83 @@
+"""The whole DAG on the tiny config: outputs against their contracts and the mock truth."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from agnlc.io import read_metadata
+from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA
+from agnlc.photometry import ab_mag_to_flux
+from agnlc.schema import LIGHTCURVE, SAMPLE, validate
+from tests.workflow.conftest import snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+def test_outputs_exist_and_satisfy_contracts(tiny_run):
+    wd = tiny_run
+    targets = validate(pd.read_parquet(wd / "results/samples/targets.parquet"), SAMPLE)
+    assert len(targets) > 20
+    shards = sorted((wd / "results/samples/shards").glob("*.parquet"))
+    assert [p.name for p in shards] == ["1-of-2.parquet", "2-of-2.parquet"]
+    assert sum(pq.read_metadata(p).num_rows for p in shards) == len(targets)
+    for p in sorted((wd / "results/lightcurves").rglob("*.parquet")):
+        validate(pd.read_parquet(p), LIGHTCURVE, where=str(p))
+        meta = read_metadata(p)
+        assert meta["agnlc_version"] and meta["git_commit"] and meta["config_hash"]
+    s82 = validate(pd.read_parquet(wd / "results/s82ObjectTable.parquet"), S82_SCHEMA)
+    obj = validate(pd.read_parquet(wd / "results/ObjectTable.parquet"), MERGED_SCHEMA)
+    assert len(obj) == len(s82) > 0
+    assert (wd / "results/figures/lightcurve.png").stat().st_size > 10_000
+    status = json.loads((wd / "results/lightcurves/sdss_s82/1-of-2.status.json").read_text())
+    assert status["status"] in ("ok", "empty") and status["transport"] == "mirror"
+
+
+def test_labels_survive_dedup(tiny_run):
+    targets = pd.read_parquet(tiny_run / "results/samples/targets.parquet")
+    labels = targets["labels"].map(list)
+    lit = labels.map(lambda x: "mock_literature" in x)
+    assert lit.sum() == 5
+    assert labels[lit].map(lambda x: "sdss_qso" in x).all()  # literature objects are also SDSS quasars
+    assert labels.map(lambda x: "lamassa2015_clagn" in x).sum() == 1
+
+
+def test_light_curves_have_the_cadence_written(tiny_run):
+    wd = tiny_run
+    truth = pd.read_parquet(wd / "results/mocksky/truth.parquet")
+    epochs = pd.read_parquet(wd / "results/mocksky/truth/sdss_s82_epochs")
+    merged = pd.concat([pd.read_parquet(p) for p in sorted((wd / "results/lightcurves/merged").glob("*.parquet"))])
+    q = truth[(truth["cls"] != "Star") & truth["in_sdss_s82"]]["objectid"]
+    for oid in q:
+        want = np.sort(epochs.loc[(epochs["objectid"] == oid) & (epochs["band"] == "g"), "mjd"].to_numpy())
+        got = np.sort(merged.loc[(merged["objectid"] == oid) & (merged["band"] == "sdss_g"), "mjd"].to_numpy())
+        np.testing.assert_allclose(got, want, atol=1e-6)
+    # fluxes agree with the true magnitudes within their errors (all bands, all objects)
+    saturated = truth.loc[truth["mag_r"] < 14.0, "objectid"]
+    e = epochs[~epochs["objectid"].isin(saturated)].sort_values(["objectid", "band", "mjd"])
+    m = merged.assign(b=merged["band"].str[-1]).sort_values(["objectid", "b", "mjd"])
+    assert len(m) == len(e)
+    np.testing.assert_allclose(m["mjd"].to_numpy(), e["mjd"].to_numpy(), atol=1e-6)
+    f_true, _ = ab_mag_to_flux(e["true_mag"].to_numpy())
+    pull = (m["flux"].to_numpy() - f_true) / m["flux_err"].to_numpy()
+    assert abs(pull.mean()) < 0.1 and 0.9 < pull.std() < 1.1
+
+
+def test_object_table_photometry_from_the_coadd(tiny_run):
+    obj = pd.read_parquet(tiny_run / "results/ObjectTable.parquet")
+    truth = pd.read_parquet(tiny_run / "results/mocksky/truth.parquet").set_index("objectid")
+    t = truth.reindex(obj["objectId"])  # the LaMassa 2015 object is real, not in the truth
+    bright = (t["mag_r"] < 20.0).to_numpy()
+    diff = obj["psMag_r"].to_numpy()[bright] - t["mag_r"].to_numpy()[bright]
+    assert np.nanmedian(np.abs(diff)) < 0.05  # coadd r photometry of bright objects within 0.05 mag
+    assert set(obj["field"]) == {"s82"}
+
+
+def test_second_dry_run_has_nothing_to_do(tiny_run):
+    res = snakemake(tiny_run, "-n")
+    assert res.returncode == 0
+    assert "Nothing to be done" in res.stdout + res.stderr

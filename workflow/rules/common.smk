@@ -1,0 +1,73 @@
+# Shared by every stage: config validation, derived settings and input functions (no rules here).
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
+
+from agnlc.config import ConfigError, validate_config  # noqa: E402
+from agnlc.archives import REGISTRY  # noqa: E402
+
+try:
+    config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
+except ConfigError as err:
+    raise WorkflowError(str(err)) from None
+
+BASEDIR = Path(workflow.basedir)
+ENVS = BASEDIR / "envs"
+MOCK = config["mocksky"]["enabled"]
+MOCKDIR = "results/mocksky"
+N_SHARDS = config["samples"]["n_shards"]
+
+ARCHIVES = [name for name, cfg in config["archives"].items() if cfg.get("enabled", True)]
+for _name in ARCHIVES:
+    if _name not in REGISTRY:
+        raise WorkflowError(f"config key archives.{_name}: no adapter for archive {_name!r}")
+
+def mirror_produced_by_mocksky(path):
+    """True if ``path`` is one of the mirrors the mocksky rule writes."""
+    return MOCK and Path(path).as_posix().startswith(f"{MOCKDIR}/")
+
+
+def check_mirrors():
+    """Stop before any job if a configured mirror does not exist and nothing makes it."""
+    for name in ARCHIVES:
+        acfg = config["archives"][name]
+        if acfg["transport"] != "mirror":
+            continue
+        if not mirror_produced_by_mocksky(acfg["mirror"]) and not Path(acfg["mirror"]).is_dir():
+            raise WorkflowError(
+                f"config key archives.{name}.mirror: folder {acfg['mirror']!r} does not exist "
+                "(and the mock sky does not write it)"
+            )
+
+
+check_mirrors()
+
+
+def sample_inputs(wildcards):
+    """Every sample file the targets are built from: user files, literature, mock samples."""
+    files = list(config["samples"]["files"])
+    files += [str(BASEDIR / "resources" / "literature" / f"{name}.ecsv") for name in config["samples"]["literature"]]
+    if MOCK:
+        names = {"literature": "literature.ecsv", "sdss": "sdss.csv"}
+        files += [f"{MOCKDIR}/samples/{names[s]}" for s in config["samples"]["mock"]]
+    return files
+
+
+def archive_mirror(name):
+    """The mirror folder of an archive as a rule input ([] for live transports)."""
+    acfg = config["archives"][name]
+    return [acfg["mirror"]] if acfg["transport"] == "mirror" else []
+
+
+def archive_shards(wildcards):
+    """All enabled archives' shard files and status records for one shard."""
+    return {
+        "parquet": expand("results/lightcurves/{archive}/{shard}.parquet", archive=ARCHIVES, shard=wildcards.shard),
+        "status": expand("results/lightcurves/{archive}/{shard}.status.json", archive=ARCHIVES, shard=wildcards.shard),
+    }
+
+
+def library(*modules):
+    """Library source files a rule depends on, so a change to them reruns the rule."""
+    return [str(BASEDIR / "scripts" / "agnlc" / m) for m in modules]

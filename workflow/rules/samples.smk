@@ -1,0 +1,36 @@
+# Samples: user and literature tables -> one validated target table -> shards.
+
+
+rule targets:
+    input:
+        samples=sample_inputs,
+        code=library("samples.py", "schema.py", "healpix.py"),
+    output:
+        "results/samples/targets.parquet",
+    params:
+        dedup_radius_arcsec=config["samples"]["dedup_radius_arcsec"],
+    log:
+        "logs/samples/targets.log",
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/samples.yaml"
+    script:
+        "../../scripts/targets.py"
+
+
+rule split_targets:
+    input:
+        "results/samples/targets.parquet",
+    output:
+        scatter.split("results/samples/shards/{scatteritem}.parquet"),
+    params:
+        healpix_order=config["samples"]["healpix_order"],
+    log:
+        "logs/samples/split_targets.log",
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/samples.yaml"
+    script:
+        "../../scripts/split_targets.py"
