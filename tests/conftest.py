@@ -25,12 +25,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-SMALL = MockSkyConfig(seed=7, n_objects=600, quasar_fraction=0.5, literature_size=10)
+SMALL = MockSkyConfig(seed=7, n_objects=600, quasar_fraction=0.5, n_xray_agn=10, literature_size=10)
 
 
 @pytest.fixture(scope="session")
 def small_sky(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 600-object mock sky (about a third inside the SDSS imaging)."""
+    """A 610-object mock sky (about a third inside the SDSS imaging, ten X-ray AGN)."""
     out = tmp_path_factory.mktemp("mocksky")
     generate(SMALL, out)
     return out

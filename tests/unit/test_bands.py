@@ -18,7 +18,8 @@ def test_vega_bands_have_nonzero_ab_offsets():
 
 
 def test_time_standards_and_offsets():
-    assert band("gaia", "gaia_G").mjd_offset_days == pytest.approx(55197.5)
+    # JD 2455197.5 (the Gaia time origin) is MJD 55197.0: g_transit_time + 55197.0 = MJD
+    assert band("gaia", "gaia_G").mjd_offset_days == pytest.approx(55197.0)
     assert band("tess", "tess_T").mjd_offset_days == pytest.approx(56999.5)
     assert band("kepler", "kepler_Kp").mjd_offset_days == pytest.approx(54832.5)
     assert [b.band for b in bands_of("sdss_s82")] == ["sdss_u", "sdss_g", "sdss_r", "sdss_i", "sdss_z"]

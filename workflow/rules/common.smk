@@ -69,5 +69,10 @@ def archive_shards(wildcards):
 
 
 def library(*modules):
-    """Library source files a rule depends on, so a change to them reruns the rule."""
-    return [str(BASEDIR / "scripts" / "agnlc" / m) for m in modules]
+    """Library source files a rule depends on (a package name means all its modules), so a
+    change to the code reruns the rule."""
+    files = []
+    for m in modules:
+        path = BASEDIR / "scripts" / "agnlc" / m
+        files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [str(path)]
+    return files

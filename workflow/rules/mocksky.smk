@@ -1,16 +1,23 @@
-# The embedded default: a deterministic mock sky with archive mirrors, truth and samples.
+# The embedded default: a deterministic mock sky with archive and catalogue mirrors, events,
+# truth and demo samples (scripts/agnlc/mocksky/).
+
+MOCK_MIRRORS = ["sdss_s82", "ztf", "alerce", "ps1", "gaia", "wise", "crts", "tess_kepler", "hcv"]
+MOCK_CATALOGS = ["des_dr2", "sdss_dr16", "sdss_dr16_photoz", "hsc", "cfhtls_w", "nsc_dr2", "xmm_servs", "sdss_specobj"]
 
 
 rule mocksky:
     input:
-        library("mocksky/generate.py", "mocksky/population.py", "mocksky/processes.py", "mocksky/sdss.py"),
+        library("mocksky"),
     output:
         manifest=f"{MOCKDIR}/manifest.json",
         truth=f"{MOCKDIR}/truth.parquet",
         literature=f"{MOCKDIR}/samples/literature.ecsv",
         sdss=f"{MOCKDIR}/samples/sdss.csv",
-        truth_epochs=directory(f"{MOCKDIR}/truth/sdss_s82_epochs"),
-        sdss_s82=directory(f"{MOCKDIR}/mirrors/sdss_s82"),
+        epochs=directory(f"{MOCKDIR}/truth/epochs"),
+        mirrors=[directory(f"{MOCKDIR}/mirrors/{m}") for m in MOCK_MIRRORS],
+        catalogs=[directory(f"{MOCKDIR}/catalogs/{c}") for c in MOCK_CATALOGS],
+        heasarc=directory(f"{MOCKDIR}/events/heasarc"),
+        icecube=directory(f"{MOCKDIR}/events/icecube"),
     params:
         cfg=config["mocksky"],
     log:

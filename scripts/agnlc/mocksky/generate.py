@@ -1,17 +1,21 @@
-"""Generate the mock sky: population, truth, archive mirrors and samples.
+"""Generate the mock sky: population, truth, archive and catalogue mirrors, events, samples.
 
 Layout under the output folder::
 
-    truth.parquet                       one row per object (class, z, true mags, DRW params…)
-    truth/sdss_s82_epochs/hpx3_PPPP.parquet   true magnitude of every detected SDSS epoch
-    mirrors/sdss_s82/photoobjall_hpx3_PPPP.csv  PhotoObjAll-like CSV replies, one per HEALPix-3 pixel
-    samples/literature.ecsv             a literature-style sample (name, ra, dec, label, bibcode)
-    samples/sdss.csv                    an SDSS-style sample (name, ra, dec, label)
-    manifest.json                       every file with its SHA-256, the config and the seed
+    truth.parquet                          one row per object (class, z, mags, variability…)
+    truth/epochs/<archive>/hpx3_PPPP.parquet   every visit: true magnitude, detected or not
+    mirrors/<archive>/...                  each archive's replies in its own format
+    catalogs/<catalogue>/...               Object-table catalogues
+    events/...                             gamma-ray triggers and neutrino events
+    samples/literature.ecsv, sdss.csv      the demo samples
+    manifest.json                          every file with its SHA-256, the config and the seed
 
-Light curves are generated partition by partition (HEALPix order 3), so memory is bounded
-by the largest partition. Every random stream is seeded from ``(seed, stream, partition)``,
-so the same seed gives byte-identical files whatever order partitions are written in.
+Objects are generated once (a few columns per object); light curves are generated one HEALPix
+order-3 partition at a time: every survey says when it looks at the partition's objects, the
+intrinsic magnitudes of all those visits are drawn in one call (so every archive sees the same
+light curve), then each survey measures its visits and writes its replies. Memory is bounded by
+the largest partition. Every random stream is seeded from ``(seed, stream, partition, survey)``,
+so the same seed gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -23,21 +27,40 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from agnlc import __version__
+from agnlc.bands import load_registry
 from agnlc.healpix import parent
 from agnlc.io import atomic_path
 from agnlc.mocksky import sdss
-from agnlc.mocksky.population import draw_population
-from agnlc.mocksky.processes import drw
+from agnlc.mocksky.catalogs import CatalogWriter
+from agnlc.mocksky.crts import Crts
+from agnlc.mocksky.events import write_events
+from agnlc.mocksky.gaia import Gaia
+from agnlc.mocksky.hcv import Hcv
+from agnlc.mocksky.observe import EPOCH_SCHEMA, Survey, write_parquet
+from agnlc.mocksky.population import Composition, draw_population
+from agnlc.mocksky.ps1 import Ps1
+from agnlc.mocksky.tess_kepler import TessKepler
+from agnlc.mocksky.variability import true_magnitudes
+from agnlc.mocksky.wise import Wise
+from agnlc.mocksky.ztf import Ztf
 
-__all__ = ["PARTITION_ORDER", "MockSkyConfig", "generate"]
+__all__ = ["CATALOG_DIRS", "EVENT_DIRS", "MIRROR_DIRS", "PARTITION_ORDER", "MockSkyConfig", "generate"]
 
 PARTITION_ORDER = 3
-_STREAM_POP, _STREAM_RUNS, _STREAM_LC, _STREAM_OBS, _STREAM_SAMPLES = range(5)
+#: objects simulated together (memory bound); partitions are written whole
+CHUNK = 400
+#: output folders (the mocksky rule declares each of them)
+MIRROR_DIRS = tuple(
+    f"mirrors/{a}" for a in ("sdss_s82", "ztf", "alerce", "ps1", "gaia", "wise", "crts", "tess_kepler", "hcv")
+)
+CATALOG_DIRS = tuple(
+    f"catalogs/{c}"
+    for c in ("des_dr2", "sdss_dr16", "sdss_dr16_photoz", "hsc", "cfhtls_w", "nsc_dr2", "xmm_servs", "sdss_specobj")
+)
+EVENT_DIRS = ("events/heasarc", "events/icecube")
+_STREAM_POP, _STREAM_RUNS, _STREAM_LC, _STREAM_VIS, _STREAM_OBS, _STREAM_SAMPLES, _STREAM_EVENTS, _STREAM_CAT = range(8)
 
 
 @dataclass(frozen=True)
@@ -46,45 +69,26 @@ class MockSkyConfig:
 
     seed: int = 20261121
     n_objects: int = 2000
-    quasar_fraction: float = 0.5
+    quasar_fraction: float = 0.35
+    galaxy_fraction: float = 0.25
+    rrlyrae_fraction: float = 0.03
+    eclipsing_binary_fraction: float = 0.03
+    dho_fraction: float = 0.1
+    clq_fraction: float = 0.03
+    n_xray_agn: int = 30
     literature_size: int = 20
 
-
-#: truth of every detected epoch (same schema in every partition file, even an empty one)
-EPOCH_SCHEMA = pa.schema(
-    [
-        ("objectid", pa.int64()),
-        ("run", pa.int64()),
-        ("band", pa.string()),
-        ("mjd", pa.float64()),
-        ("true_mag", pa.float64()),
-    ]
-)
-
-
-def _write_parquet(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None) -> None:
-    table = pa.Table.from_pandas(df, schema=schema, preserve_index=False).replace_schema_metadata(None)
-    with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
-
-
-def _round_reply(df: pd.DataFrame) -> pd.DataFrame:
-    """Round to the precision an archive reply carries (mags 1e-5, MJD 1e-6 d, deg 1e-8)."""
-    out = df.copy()
-    for c in out.columns:
-        if c in ("ra", "dec"):
-            out[c] = out[c].round(8)
-        elif c.startswith("mjd"):
-            out[c] = out[c].round(6)
-        elif "Mag" in c or c.startswith("probPSF"):
-            out[c] = out[c].round(5)
-    return out
-
-
-def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    table = pa.Table.from_pandas(_round_reply(df), preserve_index=False)
-    with atomic_path(path) as tmp:
-        pacsv.write_csv(table, tmp)
+    def composition(self) -> Composition:
+        """The population's class mix."""
+        return Composition(
+            quasar=self.quasar_fraction,
+            galaxy=self.galaxy_fraction,
+            rrlyrae=self.rrlyrae_fraction,
+            eclipsing_binary=self.eclipsing_binary_fraction,
+            dho_fraction=self.dho_fraction,
+            clq_fraction=self.clq_fraction,
+            n_xray_agn=self.n_xray_agn,
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -95,89 +99,97 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _visit_magnitudes(
-    rng: np.random.Generator, objects: pd.DataFrame, vis: pd.DataFrame, bands: tuple[str, ...]
-) -> dict[str, np.ndarray]:
-    """Intrinsic magnitude at each visit: mean + DRW (quasars), constant (stars).
-
-    The bands of one object share their random innovations, so they vary together while
-    each keeps its own exact DRW (tau, sigma).
-    """
-    out = {b: objects[f"mag_{b}"].to_numpy()[vis["obj"].to_numpy()].copy() for b in bands}
-    if len(vis) == 0:
-        return out
-    v = vis.sort_values(["obj", "mjd"], kind="stable")
-    obj = v["obj"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, obj[1:] != obj[:-1]])
-    counts = np.diff(np.r_[starts, len(obj)])
-    col = np.arange(len(obj)) - np.repeat(starts, counts)
-    row = np.repeat(np.arange(len(starts)), counts)
-    uobj = obj[starts]
-    times = np.full((len(starts), counts.max()), np.nan)
-    times[row, col] = v["mjd"].to_numpy()
-    innov = rng.standard_normal(times.shape)
-    variable = np.isfinite(objects["tau_obs_g"].to_numpy()[uobj])
-    for b in bands:
-        tau = objects[f"tau_obs_{b}"].to_numpy()[uobj]
-        sigma = objects[f"drw_sigma_{b}"].to_numpy()[uobj]
-        tau = np.where(variable, tau, 1.0)
-        sigma = np.where(variable, sigma, 0.0)
-        x = drw(times, tau, sigma, innov)[row, col]
-        delta = np.empty(len(vis))
-        delta[v.index.to_numpy()] = x
-        out[b] = out[b] + delta
-    return out
+def _lambda_table() -> dict[str, float]:
+    reg = load_registry()
+    return dict(zip(reg["band"], reg["lambda_eff_angstrom"].astype(float), strict=False))
 
 
 def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
-    """Write the whole mock sky under ``outdir`` and return its manifest.
-
-    Parameters
-    ----------
-    cfg
-        Size, seed and composition.
-    outdir
-        Output folder (created).
-    """
+    """Write the whole mock sky under ``outdir`` and return its manifest."""
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
-    pop = draw_population(np.random.default_rng([cfg.seed, _STREAM_POP]), cfg.n_objects, cfg.quasar_fraction)
+    pop = draw_population(np.random.default_rng([cfg.seed, _STREAM_POP]), cfg.n_objects, cfg.composition())
     runs = sdss.sdss_runs(np.random.default_rng([cfg.seed, _STREAM_RUNS]))
+    surveys: list[Survey] = [
+        sdss.SdssS82(out, runs),
+        Ztf(out),
+        Ps1(out),
+        Gaia(out),
+        Wise(out),
+        Crts(out),
+        TessKepler(out),
+        Hcv(out),
+    ]
+    catalogs = CatalogWriter(out)
+    lam_of = _lambda_table()
+    bands = sorted(lam_of)
+    lam_arr = np.array([lam_of[b] for b in bands])
     pix = parent(pop["objectid"].to_numpy(), PARTITION_ORDER)
-    n_epochs = np.zeros(len(pop), dtype=np.int64)
-    in_sdss = np.zeros(len(pop), dtype=bool)
+    n_det = {s.name: np.zeros(len(pop), dtype=np.int64) for s in surveys}
     files: list[Path] = []
     for p in np.unique(pix):
         sel = np.flatnonzero(pix == p)
-        objects = pop.iloc[sel].reset_index(drop=True)
-        vis = sdss.visits(np.random.default_rng([cfg.seed, _STREAM_OBS, int(p), 0]), objects, runs)
-        mags = _visit_magnitudes(np.random.default_rng([cfg.seed, _STREAM_LC, int(p)]), objects, vis, sdss.BANDS)
-        mirror, epochs = sdss.observe(
-            np.random.default_rng([cfg.seed, _STREAM_OBS, int(p), 1]), objects, runs, vis, mags
-        )
-        per_obj = epochs[epochs["band"] == "r"].groupby("objectid").size()
-        n_epochs[sel] = per_obj.reindex(objects["objectid"]).fillna(0).to_numpy(dtype=np.int64)
-        in_sdss[sel] = sdss.in_sdss_footprint(objects["ra"].to_numpy(), objects["dec"].to_numpy())
-        f_m = out / "mirrors" / "sdss_s82" / f"photoobjall_hpx{PARTITION_ORDER}_{int(p):04d}.csv"
-        f_e = out / "truth" / "sdss_s82_epochs" / f"hpx{PARTITION_ORDER}_{int(p):04d}.parquet"
-        _write_csv(mirror, f_m)
-        _write_parquet(epochs, f_e, EPOCH_SCHEMA)
-        files += [f_m, f_e]
+        epochs: dict[str, list[pd.DataFrame]] = {s.name: [] for s in surveys}
+        # objects of a partition are processed in chunks to bound memory; outputs are written
+        # once per partition (flush)
+        for c, c0 in enumerate(range(0, len(sel), CHUNK)):
+            rows = sel[c0 : c0 + CHUNK]
+            objects = pop.iloc[rows].reset_index(drop=True)
+            vis = []
+            for k, s in enumerate(surveys):
+                v = s.visits(np.random.default_rng([cfg.seed, _STREAM_VIS, int(p), k, c]), objects)
+                vis.append(v.assign(survey=np.int8(k)))
+            allv = pd.concat(vis, ignore_index=True)
+            allv["band"] = pd.Categorical(allv["band"].astype(str), categories=bands)
+            lam = lam_arr[allv["band"].cat.codes.to_numpy()]
+            allv["true_mag"] = true_magnitudes(
+                np.random.default_rng([cfg.seed, _STREAM_LC, int(p), c]),
+                objects,
+                allv["obj"].to_numpy(),
+                allv["mjd"].to_numpy(),
+                lam,
+            )
+            survey_of = allv["survey"].to_numpy()
+            for k, s in enumerate(surveys):
+                v = allv[survey_of == k].reset_index(drop=True)
+                ep = s.observe(np.random.default_rng([cfg.seed, _STREAM_OBS, int(p), k, c]), objects, v, int(p))
+                ep = ep[ep["detected"].to_numpy()]  # the truth of every measurement that reached a mirror
+                epochs[s.name].append(ep)
+                det = ep.groupby("objectid").size()
+                n_det[s.name][rows] = det.reindex(objects["objectid"]).fillna(0).to_numpy(dtype=np.int64)
+            del allv, vis
+            catalogs.write(np.random.default_rng([cfg.seed, _STREAM_CAT, int(p), c]), objects, int(p))
+        for s in surveys:
+            s.flush(int(p))
+            f = out / "truth" / "epochs" / s.name / f"hpx{PARTITION_ORDER}_{int(p):04d}.parquet"
+            write_parquet(pd.concat(epochs[s.name], ignore_index=True), f, EPOCH_SCHEMA)
+            files.append(f)
+        catalogs.flush(int(p))
+    for s in surveys:
+        s.finalize()
+        files += s.files
+    files += catalogs.files
+    files += write_events(np.random.default_rng([cfg.seed, _STREAM_EVENTS]), pop, out)
 
     truth = pop.copy()
-    truth["in_sdss_s82"] = in_sdss
-    truth["n_epochs_sdss_s82"] = n_epochs
+    truth["in_sdss_s82"] = sdss.in_sdss_footprint(truth["ra"].to_numpy(), truth["dec"].to_numpy())
+    for name, counts in n_det.items():
+        truth[f"n_det_{name}"] = counts
     f_truth = out / "truth.parquet"
-    _write_parquet(truth, f_truth)
+    write_parquet(truth, f_truth)
     files.append(f_truth)
     files += _write_samples(cfg, truth, out / "samples")
+    for d in MIRROR_DIRS + CATALOG_DIRS + EVENT_DIRS:  # every declared output folder exists, even empty
+        (out / d).mkdir(parents=True, exist_ok=True)
+    known = set(files)
+    files += [f for f in (out / "mirrors").rglob("*") if f.is_file() and f not in known]
 
     manifest = {
         "generator": f"agnlc.mocksky {__version__}",
         "config": asdict(cfg),
         "partition_order": PARTITION_ORDER,
         "n_objects": len(pop),
-        "files": {str(f.relative_to(out)): _sha256(f) for f in sorted(files)},
+        "files": {str(f.relative_to(out)): _sha256(f) for f in sorted(set(files))},
     }
     with atomic_path(out / "manifest.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -185,14 +197,19 @@ def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
 
 
 def _write_samples(cfg: MockSkyConfig, truth: pd.DataFrame, outdir: Path) -> list[Path]:
-    """A literature-style sample (quasars, with names and a bibcode) and an SDSS-style one."""
-    rng = np.random.default_rng([cfg.seed, _STREAM_SAMPLES])
-    qso = truth[truth["cls"].isin(["Qso", "highZQso"]) & truth["in_sdss_s82"]]
-    k = min(cfg.literature_size, len(qso))
-    lit = qso.iloc[np.sort(rng.choice(len(qso), size=k, replace=False))] if k else qso.iloc[:0]
+    """A literature-style sample (changing-look and other quasars, with names and a bibcode) and
+    an SDSS-style sample (every object inside the SDSS imaging, labelled by class)."""
     import astropy.units as u
     from astropy.coordinates import SkyCoord
     from astropy.table import Table
+
+    rng = np.random.default_rng([cfg.seed, _STREAM_SAMPLES])
+    qso = truth[truth["cls"].isin(["Qso", "highZQso"]) & truth["in_sdss_s82"]]
+    clq = qso[qso["subclass"] == "qso_clq"]
+    rest = qso[qso["subclass"] != "qso_clq"]
+    k = max(0, min(cfg.literature_size, len(qso)) - len(clq))
+    pick = rest.iloc[np.sort(rng.choice(len(rest), size=min(k, len(rest)), replace=False))]
+    lit = pd.concat([clq.head(cfg.literature_size), pick]).sort_values("objectid")
 
     def sdss_name(ra: np.ndarray, dec: np.ndarray) -> list[str]:
         c = SkyCoord(ra * u.deg, dec * u.deg)
@@ -203,18 +220,20 @@ def _write_samples(cfg: MockSkyConfig, truth: pd.DataFrame, outdir: Path) -> lis
             "name": sdss_name(lit["ra"].to_numpy(), lit["dec"].to_numpy()),
             "ra": lit["ra"].to_numpy() * u.deg,
             "dec": lit["dec"].to_numpy() * u.deg,
-            "label": ["mock_literature"] * len(lit),
+            "label": np.where(lit["subclass"] == "qso_clq", "mock_clagn", "mock_literature"),
             "bibcode": ["mock"] * len(lit),
         }
     )
     tab.meta["description"] = "Mock literature-style sample drawn from the mock sky"
-    f_lit = outdir / "literature.ecsv"
     outdir.mkdir(parents=True, exist_ok=True)
+    f_lit = outdir / "literature.ecsv"
     with atomic_path(f_lit) as tmp:
         tab.write(tmp, format="ascii.ecsv", overwrite=True)
-    # the SDSS-style sample: every object inside the SDSS Stripe 82 imaging
     sd = truth[truth["in_sdss_s82"]]
-    label = np.where(sd["cls"] == "Star", "sdss_star", "sdss_qso")
+    label = sd["cls"].map(
+        {"Star": "sdss_star", "Gal": "sdss_galaxy", "Qso": "sdss_qso", "highZQso": "sdss_qso", "Agn": "sdss_agn"}
+    )
+    label = np.where(sd["subclass"].isin(["rrab", "rrc", "eb"]), "sdss_variable_star", label)
     sdss_df = pd.DataFrame(
         {
             "name": sdss_name(sd["ra"].to_numpy(), sd["dec"].to_numpy()),

@@ -16,29 +16,33 @@ Observing model
     71.7 s apart. Single-epoch 5-sigma depths u,g,r,i,z = 22.0, 22.2, 22.2, 21.3, 20.5
     (varying by 0.25 mag per run); the coadd is 2 mag deeper. Noise follows the
     LSST-style model ``sigma_m^2 = (0.04 - gamma) x + gamma x^2`` (x = 10^(0.4 (m - m5)),
-    gamma = 0.039) written in flux space, plus a 0.01 mag calibration floor. A detection needs
-    S/N >= 5 in at least one band; all five bands are then measured. Objects brighter than
-    r = 14 set the SATURATED flag (bit 18).
+    gamma = 0.039, :mod:`agnlc.mocksky.observe`) plus a 0.01 mag calibration floor. A detection
+    needs S/N >= 5 in at least one band; all five bands are then measured. Objects brighter
+    than r = 14 set the SATURATED flag (bit 18). Extended sources: PSF magnitudes from
+    ``psfmag_*``, model magnitudes from the total ``mag_*``, probPSF = 0.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from agnlc.footprint import wrap_ra
-from agnlc.photometry import F0_NJY, A, ab_flux_to_sdss_asinh, ab_mag_to_flux
+from agnlc.mocksky.observe import Survey, measure, write_csv
+from agnlc.mocksky.observe import flux_noise as _flux_noise
+from agnlc.photometry import ab_flux_to_sdss_asinh
 
 __all__ = [
     "BANDS",
     "COADD_RUNS",
     "FILTER_OFFSET_S",
     "M5",
+    "SdssS82",
     "flux_noise",
     "in_sdss_footprint",
-    "observe",
     "sdss_runs",
-    "visits",
 ]
 
 BANDS = ("u", "g", "r", "i", "z")
@@ -46,7 +50,6 @@ BANDS = ("u", "g", "r", "i", "z")
 FILTER_OFFSET_S = {"r": 0.0, "i": 71.72, "u": 143.44, "z": 215.16, "g": 286.88}
 M5 = {"u": 22.0, "g": 22.2, "r": 22.2, "i": 21.3, "z": 20.5}
 COADD_RUNS = (106, 206)
-GAMMA = 0.039
 FLOOR_MAG = 0.01
 SATURATION_R = 14.0
 FLAG_SATURATED = 1 << 18
@@ -94,118 +97,97 @@ def _camcol(dec: np.ndarray) -> np.ndarray:
 
 
 def flux_noise(flux: np.ndarray, m5: np.ndarray | float) -> np.ndarray:
-    """1-sigma flux noise (nJy) for true flux ``flux`` (>= 0) at 5-sigma depth ``m5``.
-
-    ``sigma_f^2 = [(0.04 - gamma) f f5 + gamma f5^2] / a^2 + (f floor / a)^2``, the flux-space
-    form of the LSST magnitude-error model; it tends to ``sqrt(gamma) f5 / a ~ f5 / 5.5`` at
-    zero flux (sky limited).
-    """
-    f = np.maximum(np.asarray(flux, dtype=np.float64), 0.0)
-    f5 = F0_NJY * 10 ** (-0.4 * np.asarray(m5, dtype=np.float64))
-    var = ((0.04 - GAMMA) * f * f5 + GAMMA * f5**2) / A**2 + (f * FLOOR_MAG / A) ** 2
-    return np.sqrt(var)
+    """SDSS single-epoch flux noise (the shared model with the SDSS 0.01 mag floor)."""
+    return _flux_noise(flux, m5, FLOOR_MAG)
 
 
-def visits(rng: np.random.Generator, objects: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """Which runs observe which objects: ``obj`` (row in ``objects``), ``run_index``, ``mjd``.
+class SdssS82(Survey):
+    """SDSS Stripe 82: single-epoch runs and the coadd, written as PhotoObjAll CSV replies."""
 
-    ``mjd`` is the r-band exposure time of the run at the object; the other filters follow
-    by :data:`FILTER_OFFSET_S`.
-    """
-    ra = objects["ra"].to_numpy()
-    dec = objects["dec"].to_numpy()
-    idx_in = np.flatnonzero(in_sdss_footprint(ra, dec))
-    w = wrap_ra(ra[idx_in])
-    strip = _strip(dec[idx_in])
-    covered = (
-        (strip[:, None] == runs["strip"].to_numpy()[None, :])
-        & (w[:, None] >= runs["ra_lo"].to_numpy()[None, :])
-        & (w[:, None] <= runs["ra_hi"].to_numpy()[None, :])
-        & (rng.random((len(idx_in), len(runs))) > 0.10)
-    )
-    oi, ri = np.nonzero(covered)
-    # the run reaches the object's RA some minutes after it starts: 0.1512 deg per 36 s frame
-    drift = (w[oi] - runs["ra_lo"].to_numpy()[ri]) / 0.1512 * 36.0 / 86400.0
-    return pd.DataFrame({"obj": idx_in[oi], "run_index": ri, "mjd": runs["mjd"].to_numpy()[ri] + drift})
+    def __init__(self, out: Path, runs: pd.DataFrame) -> None:
+        super().__init__(out=out, name="sdss_s82", bands=tuple(f"sdss_{b}" for b in BANDS))
+        self.runs = runs
+
+    def visits(self, rng: np.random.Generator, objects: pd.DataFrame) -> pd.DataFrame:
+        """One row per (run, object, filter); ``visit`` numbers the (run, object) pairs."""
+        runs = self.runs
+        ra = objects["ra"].to_numpy()
+        dec = objects["dec"].to_numpy()
+        idx_in = np.flatnonzero(in_sdss_footprint(ra, dec))
+        w = wrap_ra(ra[idx_in])
+        strip = _strip(dec[idx_in])
+        covered = (
+            (strip[:, None] == runs["strip"].to_numpy()[None, :])
+            & (w[:, None] >= runs["ra_lo"].to_numpy()[None, :])
+            & (w[:, None] <= runs["ra_hi"].to_numpy()[None, :])
+            & (rng.random((len(idx_in), len(runs))) > 0.10)
+        )
+        oi, ri = np.nonzero(covered)
+        # the scan reaches the object's RA some minutes after the run starts (36 s per 0.1512-deg frame)
+        t_r = runs["mjd"].to_numpy()[ri] + (w[oi] - runs["ra_lo"].to_numpy()[ri]) / 0.1512 * 36.0 / 86400.0
+        nv = len(oi)
+        return pd.DataFrame(
+            {
+                "obj": np.repeat(idx_in[oi], len(BANDS)),
+                "visit": np.repeat(np.arange(nv), len(BANDS)),
+                "run_index": np.repeat(ri, len(BANDS)),
+                "band": np.tile([f"sdss_{b}" for b in BANDS], nv),
+                "mjd": np.repeat(t_r, len(BANDS)) + np.tile([FILTER_OFFSET_S[b] / 86400.0 for b in BANDS], nv),
+            }
+        )
+
+    def observe(self, rng: np.random.Generator, objects: pd.DataFrame, vis: pd.DataFrame, pix: int) -> pd.DataFrame:
+        """Measure the visits, write ``photoobjall_hpx3_PPPP.csv`` (epochs + coadd), return truth."""
+        nb = len(BANDS)
+        nv = len(vis) // nb
+        obj = vis["obj"].to_numpy()[::nb].astype(np.int64)
+        ri = vis["run_index"].to_numpy()[::nb].astype(np.int64)
+        dm5 = self.runs["dm5"].to_numpy()[ri]
+        true_mag = vis["true_mag"].to_numpy().reshape(nv, nb)
+        t = vis["mjd"].to_numpy().reshape(nv, nb)
+        cols: dict[str, np.ndarray] = {}
+        snr_max = np.full(nv, -np.inf)
+        for j, b in enumerate(BANDS):
+            m = measure(rng, true_mag[:, j], M5[b] + dm5, FLOOR_MAG)
+            snr_max = np.maximum(snr_max, m.snr)
+            _measure(rng, cols, b, m.f_obs, m.sigma, m.snr, t[:, j])
+        detected = snr_max >= 5.0
+        single = _rows(rng, objects, obj, self.runs["run"].to_numpy()[ri], cols, detected)
+
+        # the coadd (runs 106/206): mean PSF magnitudes, 2 mag deeper, one row per covered object
+        cobj = np.flatnonzero(in_sdss_footprint(objects["ra"].to_numpy(), objects["dec"].to_numpy()))
+        nc = len(cobj)
+        ccols: dict[str, np.ndarray] = {}
+        csnr = np.full(nc, -np.inf)
+        for b in BANDS:
+            m = measure(rng, objects[f"psfmag_{b}"].to_numpy()[cobj], M5[b] + 2.0, FLOOR_MAG)
+            csnr = np.maximum(csnr, m.snr)
+            _measure(rng, ccols, b, m.f_obs, m.sigma, m.snr, np.full(nc, 53700.0 + FILTER_OFFSET_S[b] / 86400.0))
+            ext = objects[f"ext_{b}"].to_numpy()[cobj]
+            ccols[f"modelMag_{b}"] = ccols[f"modelMag_{b}"] - ext  # model magnitude: total flux
+            ccols[f"probPSF_{b}"] = np.where(ext > 0.2, 0.0, ccols[f"probPSF_{b}"])
+        crun = np.where(_strip(objects["dec"].to_numpy()[cobj]) == 0, COADD_RUNS[0], COADD_RUNS[1])
+        coadd = _rows(rng, objects, cobj, crun, ccols, csnr >= 5.0)
+        self.emit("photoobjall", pd.concat([single, coadd], ignore_index=True))
+        return self.truth_epochs(objects, vis, np.repeat(detected, nb))
+
+    def sink(self, key: str, data: pd.DataFrame, pix: int) -> None:
+        f = self.out / "mirrors" / "sdss_s82" / f"photoobjall_hpx3_{pix:04d}.csv"
+        write_csv(_round_reply(data), f)
+        self.files.append(f)
 
 
-def observe(
-    rng: np.random.Generator,
-    objects: pd.DataFrame,
-    runs: pd.DataFrame,
-    vis: pd.DataFrame,
-    true_mag: dict[str, np.ndarray],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Measure every visit and build the PhotoObjAll-like mirror rows.
-
-    Parameters
-    ----------
-    rng
-        Random generator (partition specific).
-    objects
-        Population rows (``mock_id, objectid, ra, dec, mag_{b}``).
-    runs
-        :func:`sdss_runs`.
-    vis
-        :func:`visits`.
-    true_mag
-        Per band, the intrinsic AB magnitude of each visit (aligned with ``vis``).
-
-    Returns
-    -------
-    mirror, epochs : pandas.DataFrame
-        The PhotoObjAll-like rows (detected single epochs, then the coadd), and the truth of
-        every detected single-epoch measurement (``objectid, run, band, mjd, true_mag``).
-    """
-    obj = vis["obj"].to_numpy()
-    ri = vis["run_index"].to_numpy()
-    n = len(obj)
-    dm5 = runs["dm5"].to_numpy()[ri]
-    cols: dict[str, np.ndarray] = {}
-    snr_max = np.full(n, -np.inf)
-    truth = []
-    for b in BANDS:
-        t = vis["mjd"].to_numpy() + FILTER_OFFSET_S[b] / 86400.0
-        f_true, _ = ab_mag_to_flux(true_mag[b])
-        sig = flux_noise(f_true, M5[b] + dm5)
-        f_obs = f_true + sig * rng.standard_normal(n)
-        snr = f_obs / sig
-        snr_max = np.maximum(snr_max, snr)
-        _measure(rng, cols, b, f_obs, sig, snr, t)
-        truth.append(pd.DataFrame({"row": np.arange(n), "band": b, "mjd": t, "true_mag": true_mag[b]}))
-    detected = snr_max >= 5.0
-    single = _rows(rng, objects, obj, runs["run"].to_numpy()[ri], cols, detected)
-
-    # the coadd (runs 106/206): mean magnitudes, 2 mag deeper, one row per covered object
-    cobj = np.flatnonzero(in_sdss_footprint(objects["ra"].to_numpy(), objects["dec"].to_numpy()))
-    nc = len(cobj)
-    ccols: dict[str, np.ndarray] = {}
-    csnr = np.full(nc, -np.inf)
-    for b in BANDS:
-        f_true, _ = ab_mag_to_flux(objects[f"mag_{b}"].to_numpy()[cobj])
-        sig = flux_noise(f_true, M5[b] + 2.0)
-        f_obs = f_true + sig * rng.standard_normal(nc)
-        snr = f_obs / sig
-        csnr = np.maximum(csnr, snr)
-        _measure(rng, ccols, b, f_obs, sig, snr, np.full(nc, 53700.0 + FILTER_OFFSET_S[b] / 86400.0))
-    crun = np.where(_strip(objects["dec"].to_numpy()[cobj]) == 0, COADD_RUNS[0], COADD_RUNS[1])
-    coadd = _rows(rng, objects, cobj, crun, ccols, csnr >= 5.0)
-
-    mirror = pd.concat([single, coadd], ignore_index=True)
-    ep = pd.concat(truth, ignore_index=True)
-    rows = ep["row"].to_numpy()
-    ep = ep[detected[rows]]
-    rows = ep["row"].to_numpy()
-    ep = pd.DataFrame(
-        {
-            "objectid": objects["objectid"].to_numpy()[obj][rows],
-            "run": runs["run"].to_numpy()[ri][rows],
-            "band": ep["band"].to_numpy(),
-            "mjd": ep["mjd"].to_numpy(),
-            "true_mag": ep["true_mag"].to_numpy(),
-        }
-    )
-    return mirror, ep
+def _round_reply(df: pd.DataFrame) -> pd.DataFrame:
+    """Round to the precision a reply carries (mags 1e-5, MJD 1e-6 d, degrees 1e-8)."""
+    out = df.copy()
+    for c in out.columns:
+        if c in ("ra", "dec"):
+            out[c] = out[c].round(8)
+        elif c.startswith("mjd"):
+            out[c] = out[c].round(6)
+        elif "Mag" in c or c.startswith("probPSF"):
+            out[c] = out[c].round(5)
+    return out
 
 
 def _measure(

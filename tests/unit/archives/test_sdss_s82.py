@@ -31,9 +31,9 @@ def test_query_is_inspectable(small_sky):
 
 def test_every_detected_epoch_recovered_with_mjd(parsed, small_sky):
     _, lc = parsed
-    ep = pd.read_parquet(small_sky / "truth" / "sdss_s82_epochs")
+    ep = pd.read_parquet(small_sky / "truth" / "epochs" / "sdss_s82")
     assert len(lc) == len(ep)  # every detected epoch of every band, nothing else
-    a = lc.assign(b=lc["band"].str[-1]).sort_values(["objectid", "b", "mjd"]).reset_index(drop=True)
+    a = lc.sort_values(["objectid", "band", "mjd"]).reset_index(drop=True)
     e = ep.sort_values(["objectid", "band", "mjd"]).reset_index(drop=True)
     np.testing.assert_array_equal(a["objectid"], e["objectid"])
     np.testing.assert_allclose(a["mjd"], e["mjd"], atol=1e-6)  # mirror rounds MJD to 1e-6 d
@@ -42,15 +42,15 @@ def test_every_detected_epoch_recovered_with_mjd(parsed, small_sky):
 
 def test_fluxes_within_errors_of_truth(parsed, small_sky):
     _, lc = parsed
-    ep = pd.read_parquet(small_sky / "truth" / "sdss_s82_epochs")
-    a = lc.assign(b=lc["band"].str[-1]).sort_values(["objectid", "b", "mjd"]).reset_index(drop=True)
+    ep = pd.read_parquet(small_sky / "truth" / "epochs" / "sdss_s82")
+    a = lc.sort_values(["objectid", "band", "mjd"]).reset_index(drop=True)
     e = ep.sort_values(["objectid", "band", "mjd"]).reset_index(drop=True)
     f_true, _ = ab_mag_to_flux(e["true_mag"].to_numpy())
     pull = (a["flux"].to_numpy() - f_true) / a["flux_err"].to_numpy()
     assert abs(np.mean(pull)) < 0.05
     assert np.std(pull) == pytest.approx(1.0, abs=0.05)
     for band in "ugriz":  # per band too (catches a wrong AB offset or softening)
-        sel = (a["b"] == band).to_numpy()
+        sel = (a["band"] == f"sdss_{band}").to_numpy()
         assert abs(np.median(pull[sel])) < 0.1, band
 
 
