@@ -1,0 +1,12 @@
+"""Benchmark runner: ``python -m benchmarks <name> [options]`` (see each module)."""
+
+import sys
+
+from benchmarks import mocksky
+
+RUNNERS = {"mocksky": mocksky.main}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in RUNNERS:
+        sys.exit(f"usage: python -m benchmarks {{{','.join(RUNNERS)}}} [options]")
+    sys.exit(RUNNERS[sys.argv[1]](sys.argv[2:]))
