@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from agnlc.archives import REGISTRY
 from tests.workflow.conftest import snakemake
+
+ARCHIVES = sorted(REGISTRY)
 
 pytestmark = pytest.mark.workflow
 
@@ -13,9 +16,9 @@ def test_bad_sample_stops_samples_rule(tmp_path):
     bad = tmp_path / "mine.csv"
     bad.write_text("name,ra,dec\na,10,0\nb,oops,0\n")
     cfg = tmp_path / "cfg.yaml"
+    archives = ", ".join(f"{a}: {{mirror: '{tmp_path}'}}" for a in ARCHIVES)
     cfg.write_text(
-        f"mocksky: {{enabled: false}}\nsamples: {{files: ['{bad}'], literature: []}}\n"
-        f"archives: {{sdss_s82: {{mirror: '{tmp_path}'}}}}\n"
+        f"mocksky: {{enabled: false}}\nsamples: {{files: ['{bad}'], literature: []}}\narchives: {{{archives}}}\n"
     )
     res = snakemake(tmp_path, "--configfile", str(cfg))
     out = res.stdout + res.stderr

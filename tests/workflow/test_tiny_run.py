@@ -33,8 +33,10 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
     obj = validate(pd.read_parquet(wd / "results/ObjectTable.parquet"), MERGED_SCHEMA)
     assert len(obj) == len(s82) > 0
     assert (wd / "results/figures/lightcurve.png").stat().st_size > 10_000
-    status = json.loads((wd / "results/lightcurves/sdss_s82/1-of-2.status.json").read_text())
-    assert status["status"] in ("ok", "empty") and status["transport"] == "mirror"
+    for archive in ("sdss_s82", "ztf", "ps1", "gaia", "wise", "crts", "alerce", "tess_kepler", "hcv"):
+        for shard in ("1-of-2", "2-of-2"):
+            status = json.loads((wd / f"results/lightcurves/{archive}/{shard}.status.json").read_text())
+            assert status["status"] in ("ok", "empty") and status["transport"] == "mirror", (archive, status)
 
 
 def test_labels_survive_dedup(tiny_run):
@@ -51,6 +53,8 @@ def test_light_curves_have_the_cadence_written(tiny_run):
     truth = pd.read_parquet(wd / "results/mocksky/truth.parquet")
     epochs = pd.read_parquet(wd / "results/mocksky/truth/epochs/sdss_s82")
     merged = pd.concat([pd.read_parquet(p) for p in sorted((wd / "results/lightcurves/merged").glob("*.parquet"))])
+    assert {"sdss_s82", "ztf", "ps1"} <= set(merged["archive"])  # every archive reaches the merge
+    merged = merged[merged["archive"] == "sdss_s82"]
     q = truth[truth["cls"].isin(["Qso", "highZQso"]) & truth["in_sdss_s82"]]["objectid"]
     assert len(q) > 5
     for oid in q:

@@ -9,7 +9,8 @@ for _archive in ARCHIVES:
         input:
             targets="results/samples/shards/{shard}.parquet",
             mirror=archive_mirror(_archive),
-            code=library("archives/base.py", f"archives/{_archive}.py", "crossmatch.py", "photometry.py"),
+            code=library("archives/base.py", "archives/hats.py", f"archives/{_archive}.py", "crossmatch.py",
+                         "photometry.py", "bands.py"),
         output:
             parquet=f"results/lightcurves/{_archive}/{{shard}}.parquet",
             status=f"results/lightcurves/{_archive}/{{shard}}.status.json",
@@ -20,8 +21,11 @@ for _archive in ARCHIVES:
             f"logs/lightcurves/{_archive}/{{shard}}.log",
         threads: 1
         resources:
-            mem_mb=1500,
+            mem_mb=2000,
             runtime=60,
+            # one token per archive: profiles cap concurrent queries per archive with
+            # `resources: [<archive>_queries=N]` (live services throttle heavy users)
+            **{f"{_archive}_queries": 1},
         conda:
             "../../envs/archives.yaml"
         script:

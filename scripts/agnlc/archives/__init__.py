@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from agnlc.archives import alerce, crts, gaia, hcv, ps1, sdss_s82, tess_kepler, wise, ztf
 from agnlc.archives.base import Adapter, ArchiveError, ArchiveSettings, run_adapter
-from agnlc.archives.sdss_s82 import ADAPTER as SDSS_S82
 
 __all__ = ["REGISTRY", "Adapter", "ArchiveError", "ArchiveSettings", "get", "run_adapter"]
 
-REGISTRY: dict[str, Adapter] = {SDSS_S82.name: SDSS_S82}
+REGISTRY: dict[str, Adapter] = {
+    m.ADAPTER.name: m.ADAPTER for m in (sdss_s82, ztf, ps1, gaia, wise, crts, alerce, tess_kepler, hcv)
+}
 
 
 def get(name: str) -> Adapter:

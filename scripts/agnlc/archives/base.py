@@ -22,12 +22,56 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
+from agnlc.photometry import flux_to_ab_mag
 from agnlc.provenance import utc_now
 from agnlc.schema import LIGHTCURVE, validate
 
 __all__ = ["Adapter", "ArchiveError", "ArchiveSettings", "run_adapter"]
+
+
+def canonical(
+    archive: str,
+    objectid: np.ndarray,
+    band: np.ndarray | str,
+    mjd: np.ndarray,
+    flux: np.ndarray,
+    flux_err: np.ndarray,
+    source_id: np.ndarray,
+    sep_arcsec: np.ndarray,
+    flags: np.ndarray | int = 0,
+    upper_limit: np.ndarray | bool = False,
+    ab: bool = True,
+) -> pd.DataFrame:
+    """Canonical light-curve rows from arrays; ``mag``/``mag_err`` are the AB magnitude of the
+    flux (NaN for non-positive flux, for upper limits' errors, or when ``ab`` is false, e.g.
+    instrumental e-/s fluxes)."""
+    flux = np.asarray(flux, dtype=np.float64)
+    flux_err = np.asarray(flux_err, dtype=np.float64)
+    if ab:
+        mag, mag_err = flux_to_ab_mag(flux, flux_err)
+    else:
+        mag = mag_err = np.full(len(flux), np.nan)
+    n = len(flux)
+    df = pd.DataFrame(
+        {
+            "objectid": np.asarray(objectid, dtype=np.int64),
+            "archive": archive,
+            "band": band if isinstance(band, str) else np.asarray(band).astype(str),
+            "mjd": np.asarray(mjd, dtype=np.float64),
+            "flux": flux,
+            "flux_err": flux_err,
+            "mag": np.asarray(mag, dtype=np.float32),
+            "mag_err": np.asarray(mag_err, dtype=np.float32),
+            "upper_limit": np.broadcast_to(np.asarray(upper_limit, dtype=bool), (n,)),
+            "source_id": np.asarray(source_id).astype(str),
+            "match_sep_arcsec": np.asarray(sep_arcsec, dtype=np.float32),
+            "flags": np.broadcast_to(np.asarray(flags, dtype=np.int64), (n,)),
+        }
+    )
+    return df.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
 
 
 class ArchiveError(RuntimeError):
@@ -52,6 +96,7 @@ class ArchiveSettings:
     def from_config(cls, name: str, cfg: dict[str, Any]) -> ArchiveSettings:
         """Build from one ``archives.<name>`` config section."""
         known = {"transport", "mirror", "radius_arcsec", "release", "retries", "backoff_s", "timeout_s"}
+        cfg = dict(cfg)
         base = {k: v for k, v in cfg.items() if k in known}
         opts = {k: v for k, v in cfg.items() if k not in known and k != "enabled"}
         return cls(name=name, options=opts, **base)

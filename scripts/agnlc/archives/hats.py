@@ -1,0 +1,85 @@
+"""HATS transport shared by the ZTF, Pan-STARRS and Gaia adapters: one lsdb code path for the
+local mirror and the archives' published collections (a path or an ``s3://``/``https://`` URL).
+
+The targets become a small lsdb catalogue, cross-matched with the archive's collection (its
+margin cache is used, so targets near partition edges are not missed) and computed with dask's
+synchronous scheduler inside the job (one rule job = one process; Snakemake does the
+parallelism across shards).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["HatsQuery", "crossmatch", "open_collection", "upath"]
+
+
+@dataclass(frozen=True)
+class HatsQuery:
+    """An inspectable HATS query: where, which columns, radius and neighbours."""
+
+    path: str
+    columns: tuple[str, ...]
+    radius_arcsec: float
+    n_neighbors: int
+    targets: pd.DataFrame = field(repr=False, compare=False)
+
+    def run(self) -> pd.DataFrame:
+        """Send the cross-match (lsdb) and return its rows."""
+        return crossmatch(self.targets, self.path, list(self.columns), self.radius_arcsec, self.n_neighbors)
+
+
+def upath(path: str):
+    """A UPath for remote URLs (anonymous S3 access), the plain string for local paths."""
+    if path.startswith("s3://"):
+        from upath import UPath
+
+        return UPath(path, anon=True)
+    return path
+
+
+def open_collection(path: str, columns: list[str] | None = None):
+    """Open a HATS collection or catalogue lazily with lsdb."""
+    import lsdb
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return lsdb.open_catalog(upath(path), columns=columns)
+
+
+def crossmatch(
+    targets: pd.DataFrame, path: str, columns: list[str], radius_arcsec: float, n_neighbors: int = 1
+) -> pd.DataFrame:
+    """Cross-match targets (``objectid, ra, dec``) with a HATS collection.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``objectid`` of the target, the requested columns of the match and ``_dist_arcsec``.
+    """
+    import dask
+    import lsdb
+
+    t = pd.DataFrame(
+        {"objectid": targets["objectid"].to_numpy(), "ra": targets["ra"].to_numpy(), "dec": targets["dec"].to_numpy()}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tcat = lsdb.from_dataframe(t, catalog_name="targets", ra_column="ra", dec_column="dec")
+        cat = open_collection(path, columns=columns)
+        res = tcat.crossmatch(
+            cat,
+            radius_arcsec=radius_arcsec,
+            n_neighbors=n_neighbors,
+            suffixes=("_target", ""),
+            suffix_method="overlapping_columns",
+        )
+        with dask.config.set(scheduler="synchronous"):
+            df = res.compute()
+    df = pd.DataFrame(df).reset_index(drop=True)
+    if "objectid_target" in df.columns:
+        df = df.rename(columns={"objectid": "objectid_archive", "objectid_target": "objectid"})
+    return df
