@@ -34,4 +34,5 @@ rule all:
         "results/s82ObjectTable.parquet",
         "results/ObjectTable.parquet",
         "results/figures/lightcurve.png",
+        expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
     default_target: True

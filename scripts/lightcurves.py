@@ -1,4 +1,5 @@
-"""Rule lightcurves_<archive>: one archive, one shard -> canonical light curves + status."""
+"""Rules lightcurves_<archive> and events_<source>: one archive, one shard -> canonical light
+curves (or events) + status."""
 
 import logging
 
@@ -6,7 +7,7 @@ from agnlc import provenance
 from agnlc.archives import ArchiveSettings, get, run_adapter
 from agnlc.io import read_table, write_json, write_table
 from agnlc.runner import script_main
-from agnlc.schema import LIGHTCURVE
+from agnlc.schema import EVENTS, LIGHTCURVE
 
 
 def main(smk):
@@ -22,7 +23,8 @@ def main(smk):
         archive=name,
         archives={name: {k: status[k] for k in ("release", "transport", "query_time", "status")}},
     )
-    write_table(lc, smk.output.parquet, LIGHTCURVE, prov)
+    schema = EVENTS if smk.params.get("schema") == "events" else LIGHTCURVE
+    write_table(lc, smk.output.parquet, schema, prov)
     status.pop("tracebacks", None) if status["status"] != "error" else None
     write_json(status, smk.output.status)
     log.info(

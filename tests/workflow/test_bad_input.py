@@ -19,6 +19,7 @@ def test_bad_sample_stops_samples_rule(tmp_path):
     archives = ", ".join(f"{a}: {{mirror: '{tmp_path}'}}" for a in ARCHIVES)
     cfg.write_text(
         f"mocksky: {{enabled: false}}\nsamples: {{files: ['{bad}'], literature: []}}\narchives: {{{archives}}}\n"
+        "events: {heasarc: {enabled: false}, icecube: {enabled: false}}\n"
     )
     res = snakemake(tmp_path, "--configfile", str(cfg))
     out = res.stdout + res.stderr

@@ -12,7 +12,7 @@ import pytest
 from agnlc.io import read_metadata
 from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA
 from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import LIGHTCURVE, SAMPLE, validate
+from agnlc.schema import EVENTS, LIGHTCURVE, SAMPLE, validate
 from tests.workflow.conftest import snakemake
 
 pytestmark = pytest.mark.workflow
@@ -29,6 +29,9 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
         validate(pd.read_parquet(p), LIGHTCURVE, where=str(p))
         meta = read_metadata(p)
         assert meta["agnlc_version"] and meta["git_commit"] and meta["config_hash"]
+    for p in sorted((wd / "results/events").rglob("*.parquet")):
+        validate(pd.read_parquet(p), EVENTS, where=str(p))
+    assert len(list((wd / "results/events").rglob("*.parquet"))) == 4  # heasarc, icecube x 2 shards
     s82 = validate(pd.read_parquet(wd / "results/s82ObjectTable.parquet"), S82_SCHEMA)
     obj = validate(pd.read_parquet(wd / "results/ObjectTable.parquet"), MERGED_SCHEMA)
     assert len(obj) == len(s82) > 0

@@ -5,7 +5,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from agnlc.config import ConfigError, validate_config  # noqa: E402
-from agnlc.archives import REGISTRY  # noqa: E402
+from agnlc.archives import EVENT_REGISTRY, REGISTRY  # noqa: E402
 
 try:
     config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
@@ -19,9 +19,13 @@ MOCKDIR = "results/mocksky"
 N_SHARDS = config["samples"]["n_shards"]
 
 ARCHIVES = [name for name, cfg in config["archives"].items() if cfg.get("enabled", True)]
+EVENT_SOURCES = [name for name, cfg in config["events"].items() if cfg.get("enabled", True)]
 for _name in ARCHIVES:
     if _name not in REGISTRY:
         raise WorkflowError(f"config key archives.{_name}: no adapter for archive {_name!r}")
+for _name in EVENT_SOURCES:
+    if _name not in EVENT_REGISTRY:
+        raise WorkflowError(f"config key events.{_name}: no adapter for event source {_name!r}")
 
 def mirror_produced_by_mocksky(path):
     """True if ``path`` is one of the mirrors the mocksky rule writes."""
@@ -30,15 +34,16 @@ def mirror_produced_by_mocksky(path):
 
 def check_mirrors():
     """Stop before any job if a configured mirror does not exist and nothing makes it."""
-    for name in ARCHIVES:
-        acfg = config["archives"][name]
-        if acfg["transport"] != "mirror":
-            continue
-        if not mirror_produced_by_mocksky(acfg["mirror"]) and not Path(acfg["mirror"]).is_dir():
-            raise WorkflowError(
-                f"config key archives.{name}.mirror: folder {acfg['mirror']!r} does not exist "
-                "(and the mock sky does not write it)"
-            )
+    for section, names in (("archives", ARCHIVES), ("events", EVENT_SOURCES)):
+        for name in names:
+            acfg = config[section][name]
+            if acfg["transport"] != "mirror":
+                continue
+            if not mirror_produced_by_mocksky(acfg["mirror"]) and not Path(acfg["mirror"]).is_dir():
+                raise WorkflowError(
+                    f"config key {section}.{name}.mirror: folder {acfg['mirror']!r} does not exist "
+                    "(and the mock sky does not write it)"
+                )
 
 
 check_mirrors()
@@ -54,9 +59,9 @@ def sample_inputs(wildcards):
     return files
 
 
-def archive_mirror(name):
+def archive_mirror(name, section="archives"):
     """The mirror folder of an archive as a rule input ([] for live transports)."""
-    acfg = config["archives"][name]
+    acfg = config[section][name]
     return [acfg["mirror"]] if acfg["transport"] == "mirror" else []
 
 

@@ -30,3 +30,33 @@ for _archive in ARCHIVES:
             "../../envs/archives.yaml"
         script:
             "../../scripts/lightcurves.py"
+
+
+# Event-type sources (HEASARC triggers, IceCube neutrinos): the events table, one job per shard.
+for _source in EVENT_SOURCES:
+
+    rule:
+        name:
+            f"events_{_source}"
+        input:
+            targets="results/samples/shards/{shard}.parquet",
+            mirror=archive_mirror(_source, "events"),
+            code=library("archives/base.py", f"archives/{_source}.py"),
+        output:
+            parquet=f"results/events/{_source}/{{shard}}.parquet",
+            status=f"results/events/{_source}/{{shard}}.status.json",
+        params:
+            archive=_source,
+            settings=config["events"][_source],
+            schema="events",
+        log:
+            f"logs/events/{_source}/{{shard}}.log",
+        threads: 1
+        resources:
+            mem_mb=1500,
+            runtime=30,
+            **{f"{_source}_queries": 1},
+        conda:
+            "../../envs/archives.yaml"
+        script:
+            "../../scripts/lightcurves.py"

@@ -139,6 +139,7 @@ def run_adapter(
         ``transport``, ``radius_arcsec``.
     """
     t0 = time.monotonic()
+    schema = getattr(adapter, "schema", LIGHTCURVE)  # event archives deliver the EVENTS table
     status: dict[str, Any] = {
         "archive": adapter.name,
         "transport": settings.transport,
@@ -151,7 +152,7 @@ def run_adapter(
         status.update(
             status="empty", reason="no targets in this shard", rows=0, attempts=0, n_targets_with_data=0, elapsed_s=0.0
         )
-        return LIGHTCURVE.empty(), status
+        return schema.empty(), status
     query = adapter.build_query(targets, settings)
     last: str = ""
     attempts = 0
@@ -163,7 +164,7 @@ def run_adapter(
         try:
             reply = adapter.fetch(query, settings)
             lc = adapter.parse(reply, targets, settings)
-            lc = validate(lc, LIGHTCURVE, where=f"{adapter.name} reply")
+            lc = validate(lc, schema, where=f"{adapter.name} reply")
             n_with = int(lc["objectid"].nunique())
             status.update(
                 status="ok" if len(lc) else "empty",
@@ -187,4 +188,4 @@ def run_adapter(
         attempts=attempts,
         elapsed_s=round(time.monotonic() - t0, 3),
     )
-    return LIGHTCURVE.empty(), status
+    return schema.empty(), status

@@ -8,8 +8,8 @@ kept, as stated there). Fluxes are e-/s on the Gaia Vega system: with the regist
 point ZP_Vega and ``ab_offset = m_AB - m_Vega``, ``m_AB = -2.5 log10(f_e) + ZP_Vega + ab_offset``,
 so ``f_nJy = f_e 10^(-0.4 (ZP_Vega + ab_offset)) 3631e9`` — Vega magnitudes are never taken as
 AB. Negative or missing fluxes are dropped. ``source_id`` is the Gaia source_id.
-The TAP alternative (Gaia archive, table upload + DataLink) is in
-:mod:`agnlc.archives.gaia_tap`.
+(A TAP transport — Gaia archive table upload plus DataLink — is still to be written; see the
+README's status table.)
 """
 
 from __future__ import annotations
