@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -16,8 +17,8 @@ CRTS_REPLY = "MasterID,Mag,Magerr,RA,Dec,MJD,Blend\n1100000000001,18.50,0.05,10.
 
 
 class _Handler(BaseHTTPRequestHandler):
-    plan: list[str] = []
-    calls: list[str] = []
+    plan: ClassVar[list[str]] = []
+    calls: ClassVar[list[str]] = []
 
     def log_message(self, *args) -> None:  # keep the test output clean
         pass
@@ -113,7 +114,7 @@ def test_persistent_500_gives_error_status(server):
 def test_html_error_page_is_not_data(server):
     _Handler.plan = ["html"] * 3
     s = ArchiveSettings("sdss_s82", transport="live", retries=0, options={"url": f"{server}/x_sql"})
-    lc, st = run_adapter(get("sdss_s82"), TARGET, s, sleep=lambda _: None)
+    _, st = run_adapter(get("sdss_s82"), TARGET, s, sleep=lambda _: None)
     assert st["status"] == "error" and "service error" in st["reason"]
 
 
@@ -129,5 +130,5 @@ def test_timeout_gives_error_status(server, monkeypatch):
     monkeypatch.setattr(requests, "get", short_timeout)
     _Handler.plan = ["slow"] * 3
     s = ArchiveSettings("hcv", transport="live", retries=1, backoff_s=0.0, options={"url": server})
-    lc, st = run_adapter(get("hcv"), TARGET, s, sleep=lambda _: None)
+    _, st = run_adapter(get("hcv"), TARGET, s, sleep=lambda _: None)
     assert st["status"] == "error" and "Timeout" in st["reason"] and st["attempts"] == 2
