@@ -30,6 +30,13 @@ def test_atomic_path_leaves_nothing_on_error(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_atomic_output_is_world_readable(tmp_path):
+    dest = tmp_path / "out.txt"
+    with atomic_path(dest) as tmp:
+        tmp.write_text("x")
+    assert dest.stat().st_mode & 0o044 == 0o044  # group and others can read (umask 022)
+
+
 def test_invalid_table_is_not_written(tmp_path):
     bad = _targets().assign(ra=[1.0, 400.0])
     with pytest.raises(SchemaError):

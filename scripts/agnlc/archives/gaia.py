@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveSettings, canonical
-from agnlc.archives.hats import HatsQuery
+from agnlc.archives.hats import HatsQuery, location
 from agnlc.bands import band as registry_band
 from agnlc.photometry import F0_NJY
 from agnlc.schema import LIGHTCURVE
@@ -75,13 +75,8 @@ class GaiaAdapter:
     name = NAME
 
     def build_query(self, targets: pd.DataFrame, settings: ArchiveSettings) -> HatsQuery:
-        path = (
-            f"{settings.mirror}/gaia_dr3_epoch_phot"
-            if settings.transport == "mirror"
-            else str(settings.options.get("url"))
-        )
         return HatsQuery(
-            path=path,
+            path=location(settings, "gaia_dr3_epoch_phot"),
             columns=tuple(COLUMNS),
             radius_arcsec=settings.radius_arcsec,
             n_neighbors=1,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["HatsQuery", "crossmatch", "open_collection", "upath"]
+__all__ = ["HatsQuery", "crossmatch", "location", "open_collection", "upath"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,13 @@ class HatsQuery:
     def run(self) -> pd.DataFrame:
         """Send the cross-match (lsdb) and return its rows."""
         return crossmatch(self.targets, self.path, list(self.columns), self.radius_arcsec, self.n_neighbors)
+
+
+def location(settings, mirror_subpath: str = "") -> str:
+    """Where a HATS adapter reads: the mirror folder (plus a sub-path) or the live ``url``."""
+    if settings.transport == "mirror":
+        return f"{settings.mirror}/{mirror_subpath}" if mirror_subpath else settings.mirror
+    return str(settings.options.get("url"))
 
 
 def upath(path: str):

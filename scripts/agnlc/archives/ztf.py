@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveSettings, canonical
-from agnlc.archives.hats import HatsQuery
+from agnlc.archives.hats import HatsQuery, location
 from agnlc.photometry import ab_mag_to_flux
 from agnlc.schema import LIGHTCURVE
 
@@ -34,9 +34,8 @@ class ZtfAdapter:
     name = NAME
 
     def build_query(self, targets: pd.DataFrame, settings: ArchiveSettings) -> HatsQuery:
-        path = settings.mirror if settings.transport == "mirror" else str(settings.options.get("url"))
         return HatsQuery(
-            path=path,
+            path=location(settings),
             columns=tuple(COLUMNS),
             radius_arcsec=settings.radius_arcsec,
             n_neighbors=6,

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from agnlc.bands import load_registry
-from agnlc.plotting.style import band_colour, plt, savefig
+from agnlc.plotting.style import ARCHIVE_MARKERS, band_colour, plt, savefig
 
 __all__ = ["plot_lightcurve"]
 
@@ -40,7 +40,7 @@ def plot_lightcurve(lc: pd.DataFrame, objectid: int, path: str | Path, title: st
             det["mjd"],
             det["flux"],
             yerr=det["flux_err"],
-            fmt="o",
+            fmt=ARCHIVE_MARKERS.get(archive, "o"),
             ms=3,
             lw=0.8,
             color=colour,

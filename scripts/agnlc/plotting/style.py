@@ -26,7 +26,25 @@ BAND_COLOURS: dict[str, str] = {
     "RP": "#b2182b",
     "V": "#01665e",
     "W1": "#c51b7d",
-    "W2": "#762a83",
+    "W2": "#17becf",
+    "T": "#b15928",
+    "Kp": "#b15928",
+    "F606W": "#1b9e77",
+    "F814W": "#d95f02",
+}
+
+#: marker per archive, so bands of the same colour from different archives stay apart
+ARCHIVE_MARKERS: dict[str, str] = {
+    "sdss_s82": "o",
+    "ztf": "s",
+    "alerce": "D",
+    "ps1": "^",
+    "gaia": "v",
+    "wise": "P",
+    "crts": "X",
+    "tess": ".",
+    "kepler": ".",
+    "hcv": "*",
 }
 
 plt.rcParams.update(
