@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical
+from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, concat_canonical
 from agnlc.crossmatch import match_sources
 from agnlc.healpix import pixels_in_cone
 from agnlc.photometry import ab_mag_to_flux, clean_sentinels
@@ -143,10 +143,7 @@ class AlerceAdapter:
                     upper_limit=True,
                 )
             )
-        if not frames:
-            return LIGHTCURVE.empty()
-        out = pd.concat(frames, ignore_index=True)
-        return out.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
+        return concat_canonical(frames)
 
 
 ADAPTER = AlerceAdapter()

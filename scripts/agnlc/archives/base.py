@@ -74,6 +74,15 @@ def canonical(
     return df.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
 
 
+def concat_canonical(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate canonical parts (e.g. one per band or file), sorted by (objectid, band, mjd)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return LIGHTCURVE.empty()
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
+
+
 class ArchiveError(RuntimeError):
     """An archive could not be queried or its reply could not be parsed."""
 

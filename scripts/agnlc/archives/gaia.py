@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agnlc.archives.base import ArchiveSettings, canonical
+from agnlc.archives.base import ArchiveSettings, canonical, concat_canonical
 from agnlc.archives.hats import HatsQuery, location
 from agnlc.bands import band as registry_band
 from agnlc.photometry import F0_NJY
@@ -102,8 +102,7 @@ class GaiaAdapter:
                 f = np.where(reject, np.nan, f)
             ids, src, sep = (np.repeat(reply[c].to_numpy(), lengths) for c in ("objectid", "source_id", "_dist_arcsec"))
             frames.append(to_canonical(ids, src, sep, band, t, f, e))
-        out = pd.concat(frames, ignore_index=True)
-        return out.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
+        return concat_canonical(frames)
 
 
 def tap_adql(radius_arcsec: float) -> str:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.csv as pacsv
 
-from agnlc.archives.base import ArchiveError, ArchiveSettings
+from agnlc.archives.base import ArchiveError, ArchiveSettings, concat_canonical
 from agnlc.crossmatch import match_sources
 from agnlc.healpix import pixels_in_cone
 from agnlc.photometry import flux_to_ab_mag, sdss_asinh_to_ab_flux
@@ -178,8 +178,7 @@ class SdssS82Adapter:
                     }
                 )
             )
-        out = pd.concat(frames, ignore_index=True)
-        return out.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
+        return concat_canonical(frames)
 
 
 ADAPTER = SdssS82Adapter()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical
+from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, concat_canonical
 from agnlc.crossmatch import match_sources
 from agnlc.schema import LIGHTCURVE
 
@@ -128,10 +128,7 @@ class TessKeplerAdapter:
                     ab=False,
                 )
             )
-        if not frames:
-            return LIGHTCURVE.empty()
-        out = pd.concat(frames, ignore_index=True)
-        return out.sort_values(["objectid", "band", "mjd"], kind="stable").reset_index(drop=True)
+        return concat_canonical(frames)
 
 
 ADAPTER = TessKeplerAdapter()

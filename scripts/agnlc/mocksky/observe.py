@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from agnlc.bands import load_registry
 from agnlc.photometry import F0_NJY, A, ab_mag_to_flux
 
 __all__ = [
@@ -27,7 +26,6 @@ __all__ = [
     "Measurement",
     "Survey",
     "flux_noise",
-    "lambda_of",
     "measure",
     "running_index",
     "scatter_positions",
@@ -133,12 +131,6 @@ def running_index(group: np.ndarray) -> np.ndarray:
     out = np.empty(len(g), dtype=np.int64)
     out[order] = np.arange(len(g)) - first
     return out
-
-
-def lambda_of(archive: str, band: str) -> float:
-    """Effective wavelength of a registry band."""
-    reg = load_registry()
-    return float(reg.loc[(reg["archive"] == archive) & (reg["band"] == band), "lambda_eff_angstrom"].iloc[0])
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:

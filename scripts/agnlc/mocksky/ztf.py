@@ -182,20 +182,15 @@ class Ztf(Survey):
         a = alert & np.isin(obj, has)
         first = pd.Series(v["mjd"].to_numpy()[a]).groupby(obj[a]).min()
         year = (18 + np.floor((first.to_numpy() - 58119.0) / 365.25)).astype(int)
-        oid_of = dict(
-            zip(
-                first.index.to_numpy(),
-                _alerce_oid(objects["mock_id"].to_numpy()[first.index.to_numpy()], year),
-                strict=True,
-            )
-        )
-        corrected_obj = {o: bool(c) for o, c in zip(has, rng.random(len(has)) >= 0.05, strict=True)}
+        # per-object ALeRCE ids and reference association, looked up by position in `has`
+        oids = np.array(_alerce_oid(objects["mock_id"].to_numpy()[has], year), dtype=object)
+        corrected = rng.random(len(has)) >= 0.05
         d_idx = np.flatnonzero(a)
         dd = diff[d_idx]
         f_tot = f_ref_meas[d_idx] + dd
         s_d = sig[d_idx]
         s_tot = np.sqrt(s_d**2 + sig_ref[d_idx] ** 2)
-        corr = np.array([corrected_obj[o] for o in obj[d_idx]], dtype=bool)
+        corr = corrected[np.searchsorted(has, obj[d_idx])]
         with np.errstate(invalid="ignore", divide="ignore"):
             mag_corr = np.where(f_tot > 0, -2.5 * np.log10(np.where(f_tot > 0, f_tot, 1.0) / F0_NJY), 100.0)
             s_corr = np.where(f_tot > 0, A * s_d / np.where(f_tot > 0, f_tot, 1.0), 100.0)
@@ -205,7 +200,7 @@ class Ztf(Survey):
                 "candid": objects["mock_id"].to_numpy()[obj[d_idx]].astype(np.int64) * 100000
                 + running_index(obj[d_idx])
                 + 2_000_000_000_000_000,
-                "oid": [oid_of[o] for o in obj[d_idx]],
+                "oid": oids[np.searchsorted(has, obj[d_idx])],
                 "mjd": np.round(v["mjd"].to_numpy()[d_idx], 6),
                 "fid": fid[d_idx],
                 "magpsf": np.round(-2.5 * np.log10(np.abs(dd) / F0_NJY), 5),
@@ -224,7 +219,7 @@ class Ztf(Survey):
         nd_idx = np.flatnonzero(~alert & np.isin(obj, has))
         nondet = pd.DataFrame(
             {
-                "oid": [oid_of[o] for o in obj[nd_idx]],
+                "oid": oids[np.searchsorted(has, obj[nd_idx])],
                 "mjd": np.round(v["mjd"].to_numpy()[nd_idx], 6),
                 "fid": fid[nd_idx],
                 "diffmaglim": np.round(m5[sel][nd_idx], 4),
@@ -234,7 +229,7 @@ class Ztf(Survey):
         dec = objects["dec"].to_numpy()[has]
         g = det.groupby("oid")
         ra, dec = scatter_positions(rng, ra, dec, 0.08)
-        objs = pd.DataFrame({"oid": [oid_of[o] for o in has], "meanra": np.round(ra, 7), "meandec": np.round(dec, 7)})
+        objs = pd.DataFrame({"oid": oids, "meanra": np.round(ra, 7), "meandec": np.round(dec, 7)})
         objs["ndet"] = objs["oid"].map(g.size()).to_numpy()
         objs["firstmjd"] = objs["oid"].map(g["mjd"].min()).to_numpy()
         objs["lastmjd"] = objs["oid"].map(g["mjd"].max()).to_numpy()
