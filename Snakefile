@@ -34,5 +34,7 @@ rule all:
         "results/s82ObjectTable.parquet",
         "results/ObjectTable.parquet",
         "results/figures/lightcurve.png",
+        "results/lightcurves.zarr/zarr.json",
+        gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
         expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
     default_target: True

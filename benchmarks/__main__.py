@@ -2,9 +2,9 @@
 
 import sys
 
-from benchmarks import mocksky
+from benchmarks import lcstore, mocksky
 
-RUNNERS = {"mocksky": mocksky.main}
+RUNNERS = {"mocksky": mocksky.main, "lcstore": lcstore.main}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in RUNNERS:

@@ -1,21 +1,42 @@
-"""Rule merge_lightcurves: all archives of one shard -> merged, sorted, deduplicated."""
+"""Rule merge_lightcurves: all archives of one shard -> merged Parquet, summary, zarr group."""
 
 import logging
+from pathlib import Path
 
 from agnlc import provenance
 from agnlc.io import write_table
-from agnlc.merge import merge_lightcurves, read_shard
+from agnlc.lcstore import write_shard
+from agnlc.merge import Calibration, calibrate, merge_lightcurves, read_shard, summarise
 from agnlc.runner import script_main
-from agnlc.schema import LIGHTCURVE
+from agnlc.schema import LC_SUMMARY, LIGHTCURVE
+
+#: Rows per Parquet row group: per-object filtered reads skip the other groups by statistics.
+ROW_GROUP = 16384
 
 
 def main(smk):
     shards = [read_shard(p, s) for p, s in zip(smk.input.parquet, smk.input.status, strict=True)]
     merged, summary = merge_lightcurves(shards)
-    prov = provenance.build(
-        "merge_lightcurves", {}, shard=smk.wildcards.shard, merge=summary, archives=summary["archives"]
+    cfg = dict(smk.params.calibration)
+    cal = Calibration(
+        kind=cfg["offsets"],
+        reference=tuple(cfg["reference_archives"]),
+        pair_window_days=cfg["pair_window_days"],
+        min_pairs=cfg["min_pairs"],
     )
-    write_table(merged, smk.output[0], LIGHTCURVE, prov)
+    merged, applied = calibrate(merged, cal)
+    summary["calibration"] = {"kind": cal.kind, "bands_calibrated": int((applied["calib_kind"] != "none").sum())}
+    prov = provenance.build(
+        "merge_lightcurves", cfg, shard=smk.wildcards.shard, merge=summary, archives=summary["archives"]
+    )
+    write_table(merged, smk.output.merged, LIGHTCURVE, prov, row_group_size=ROW_GROUP)
+    write_table(summarise(merged, applied), smk.output.summary, LC_SUMMARY, prov)
+    write_shard(
+        merged,
+        Path(smk.output.zarr_group).parents[2],  # <store>/shards/<shard>/zarr.json
+        smk.wildcards.shard,
+        {"agnlc": prov, "missing_archives": summary["missing_archives"]},
+    )
     logging.getLogger("agnlc.merge").info("%s: %s", smk.wildcards.shard, summary)
 
 

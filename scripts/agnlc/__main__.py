@@ -1,4 +1,9 @@
-"""Command line: ``python -m agnlc literature refresh NAME [--out DIR]``.
+"""Command line.
+
+``python -m agnlc lc OBJECTID [--store PATH] [--archive A ...] [--band B ...] [--plot OUT.png]``
+    print (or plot) one merged light curve from the zarr store or the merged Parquet.
+``python -m agnlc literature refresh NAME [--out DIR]`` / ``python -m agnlc literature list``
+    the shipped literature samples.
 
 (Run with ``PYTHONPATH=scripts`` or from the ``scripts`` folder.)
 """
@@ -19,7 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     ref.add_argument("name")
     ref.add_argument("--out", type=Path, default=None)
     lit_sub.add_parser("list", help="known papers")
+    lc = sub.add_parser("lc", help="print or plot one object's merged light curve")
+    lc.add_argument("objectid", type=int)
+    lc.add_argument("--store", default="results/lightcurves.zarr", help="zarr store or merged Parquet folder/file")
+    lc.add_argument("--archive", nargs="+", default=None, help="only these archives")
+    lc.add_argument("--band", nargs="+", default=None, help="only these bands (registry names, e.g. sdss_g)")
+    lc.add_argument("--mjd-min", type=float, default=None)
+    lc.add_argument("--mjd-max", type=float, default=None)
+    lc.add_argument("--plot", type=Path, default=None, help="write a PNG instead of printing")
     args = ap.parse_args(argv)
+    if args.command == "lc":
+        return _lc(args)
     from agnlc import literature
 
     if args.action == "list":
@@ -29,6 +44,28 @@ def main(argv: list[str] | None = None) -> int:
     table = literature.refresh(args.name)
     path = literature.write(table, args.name, args.out or literature.LITERATURE_DIR)
     print(f"{len(table)} objects -> {path}")
+    return 0
+
+
+def _lc(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from agnlc.lcstore import StoreError, open_lightcurves
+
+    try:
+        store = open_lightcurves(args.store)
+        lc = store.get(args.objectid, archive=args.archive, band=args.band, mjd_min=args.mjd_min, mjd_max=args.mjd_max)
+    except (KeyError, StoreError) as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    if args.plot is not None:
+        from agnlc.plotting.lightcurve import plot_lightcurve
+
+        plot_lightcurve(lc, args.objectid, args.plot)
+        print(f"{len(lc)} rows -> {args.plot}")
+        return 0
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        print(lc.to_string(index=False))
     return 0
 
 

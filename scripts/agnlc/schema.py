@@ -18,6 +18,7 @@ __all__ = [
     "ARCHIVES",
     "EVENTS",
     "EVENT_ARCHIVES",
+    "LC_SUMMARY",
     "LIGHTCURVE",
     "N_LC_NONPERIODIC",
     "N_LC_PERIODIC",
@@ -166,6 +167,27 @@ LIGHTCURVE = TableSchema(
         Column("source_id", _STR, "", "The archive's own id of the matched object/detection"),
         Column("match_sep_arcsec", pa.float32(), "arcsec", "Separation from the target", min=0.0),
         Column("flags", pa.int64(), "", "Archive quality flags as delivered"),
+    ),
+)
+
+LC_SUMMARY = TableSchema(
+    name="lc_summary",
+    description="Per-object light-curve summary: one row per (objectid, archive, band).",
+    key=("objectid", "archive", "band"),
+    columns=(
+        Column("objectid", pa.int64(), "", "Target id from the sample", False),
+        Column("archive", _STR, "", "Source archive", False),
+        Column("band", _STR, "", "Band registry name", False),
+        Column("n_epochs", pa.int32(), "", "Detections (rows that are not upper limits)", False, 0),
+        Column("n_upper_limits", pa.int32(), "", "Non-detections (upper limits)", False, 0),
+        Column("mjd_first", pa.float64(), "d", "First detection, MJD"),
+        Column("mjd_last", pa.float64(), "d", "Last detection, MJD"),
+        Column("baseline_days", pa.float64(), "d", "mjd_last - mjd_first of the detections", min=0.0),
+        Column("median_snr", pa.float64(), "", "Median flux / flux_err of the detections"),
+        Column("calib_kind", _STR, "", "Inter-archive calibration applied: none, median or crosscal", False),
+        Column("calib_reference", _STR, "", "Reference band the calibration aligned this band to"),
+        Column("calib_value", pa.float64(), "", "Applied offset (nJy, median) or flux scale (crosscal)"),
+        Column("calib_pairs", pa.int32(), "", "Epoch pairs the crosscal scale was fitted on", min=0),
     ),
 )
 

@@ -26,6 +26,8 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
     assert [p.name for p in shards] == ["1-of-2.parquet", "2-of-2.parquet"]
     assert sum(pq.read_metadata(p).num_rows for p in shards) == len(targets)
     for p in sorted((wd / "results/lightcurves").rglob("*.parquet")):
+        if p.parent.name == "summary":
+            continue
         validate(pd.read_parquet(p), LIGHTCURVE, where=str(p))
         meta = read_metadata(p)
         assert meta["agnlc_version"] and meta["git_commit"] and meta["config_hash"]
@@ -89,3 +91,71 @@ def test_second_dry_run_has_nothing_to_do(tiny_run):
     res = snakemake(tiny_run, "-n")
     assert res.returncode == 0
     assert "Nothing to be done" in res.stdout + res.stderr
+
+
+def test_zarr_store_equals_merged_parquet(tiny_run):
+    from agnlc.lcstore import open_lightcurves
+
+    z = open_lightcurves(tiny_run / "results/lightcurves.zarr")
+    p = open_lightcurves(tiny_run / "results/lightcurves/merged")
+    np.testing.assert_array_equal(z.objectids, p.objectids)
+    pd.testing.assert_frame_equal(
+        pd.concat(z.iter(batch_size=25), ignore_index=True), pd.concat(p.iter(batch_size=40), ignore_index=True)
+    )
+    for oid in z.objectids[::9]:
+        pd.testing.assert_frame_equal(z.get(oid, band=["sdss_g", "ztf_g"]), p.get(oid, band=["sdss_g", "ztf_g"]))
+    assert z.attrs["rows"] == sum(pq.read_metadata(f).num_rows for f in p.files)
+
+
+def test_summary_table_counts_the_merged_epochs(tiny_run):
+    from agnlc.schema import LC_SUMMARY
+
+    summary = pd.concat(pd.read_parquet(f) for f in sorted((tiny_run / "results/lightcurves/summary").glob("*")))
+    validate(summary, LC_SUMMARY)
+    merged = pd.concat(pd.read_parquet(f) for f in sorted((tiny_run / "results/lightcurves/merged").glob("*")))
+    assert int(summary["n_epochs"].sum() + summary["n_upper_limits"].sum()) == len(merged)
+    assert (summary["calib_kind"] == "none").all()  # calibration is off by default
+
+
+def test_lc_command_prints_and_plots(tiny_run, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.workflow.conftest import REPO
+
+    store = tiny_run / "results/lightcurves.zarr"
+    oid = int(pd.read_parquet(next((tiny_run / "results/lightcurves/merged").glob("*.parquet")))["objectid"].iloc[0])
+    env = {"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
+    cmd = [sys.executable, "-m", "agnlc", "lc", str(oid), "--store", str(store)]
+    out = subprocess.run([*cmd, "--band", "sdss_g"], capture_output=True, text=True, env=env, check=True).stdout
+    assert "sdss_g" in out and str(oid) in out
+    png = tmp_path / "lc.png"
+    subprocess.run([*cmd, "--plot", str(png)], capture_output=True, text=True, env=env, check=True)
+    assert png.stat().st_size > 10_000
+    bad = subprocess.run([*cmd[:4], "1", "--store", str(store)], capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "objectid 1 is not in" in bad.stderr
+
+
+def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
+    """One archive's shard failed (error status, empty shard): the merge still runs and says so."""
+    import shutil
+
+    from agnlc.io import write_json, write_table
+
+    wd = tmp_path / "run"
+    shutil.copytree(tiny_run, wd, symlinks=True)
+    status_path = wd / "results/lightcurves/crts/1-of-2.status.json"
+    status = json.loads(status_path.read_text())
+    status.update(status="error", reason="HTTPError: 503 Service Unavailable (after 3 attempts)", rows=0)
+    write_table(LIGHTCURVE.empty(), wd / "results/lightcurves/crts/1-of-2.parquet", LIGHTCURVE)
+    write_json(status, status_path)
+    res = snakemake(wd, "results/lightcurves.zarr/zarr.json")
+    assert res.returncode == 0, res.stderr[-3000:]
+    meta = read_metadata(wd / "results/lightcurves/merged/1-of-2.parquet")
+    assert meta["merge"]["missing_archives"] == ["crts"]
+    assert meta["archives"]["crts"]["reason"].startswith("HTTPError: 503")
+    assert read_metadata(wd / "results/lightcurves/merged/2-of-2.parquet")["merge"]["missing_archives"] == []
+    store = json.loads((wd / "results/lightcurves.zarr/zarr.json").read_text())["attributes"]
+    assert store["shard_summary"]["1-of-2"]["missing_archives"] == ["crts"]
+    merged = pd.read_parquet(wd / "results/lightcurves/merged/1-of-2.parquet")
+    assert "crts" not in set(merged["archive"]) and len(merged) > 0

@@ -1,12 +1,18 @@
-# Merged light curves per shard: all archives' shards, sorted and deduplicated.
+# Merged light curves per shard: all archives' shards, sorted and deduplicated, written as
+# Parquet, as a per-object summary, and as this shard's group of the zarr store; then the
+# store's consolidated index over all shards.
 
 
 rule merge_lightcurves:
     input:
         unpack(archive_shards),
-        code=library("merge.py", "schema.py"),
+        code=library("merge.py", "lcstore.py", "schema.py", "photometry.py"),
     output:
-        "results/lightcurves/merged/{shard}.parquet",
+        merged="results/lightcurves/merged/{shard}.parquet",
+        summary="results/lightcurves/summary/{shard}.parquet",
+        zarr_group="results/lightcurves.zarr/shards/{shard}/zarr.json",
+    params:
+        calibration=config["merge"],
     log:
         "logs/merge/{shard}.log",
     resources:
@@ -15,3 +21,21 @@ rule merge_lightcurves:
         "../../envs/tables.yaml"
     script:
         "../../scripts/merge_lightcurves.py"
+
+
+rule merge_store_index:
+    input:
+        groups=gather.split("results/lightcurves.zarr/shards/{scatteritem}/zarr.json"),
+        code=library("lcstore.py"),
+    output:
+        "results/lightcurves.zarr/zarr.json",
+    params:
+        shards=gather.split("{scatteritem}"),
+    log:
+        "logs/merge/store_index.log",
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/tables.yaml"
+    script:
+        "../../scripts/merge_store_index.py"

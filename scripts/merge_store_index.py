@@ -1,0 +1,17 @@
+"""Rule merge_store_index: the zarr store's consolidated objectid index and root metadata."""
+
+import logging
+from pathlib import Path
+
+from agnlc import provenance
+from agnlc.lcstore import write_index
+from agnlc.runner import script_main
+
+
+def main(smk):
+    store = Path(smk.output[0]).parent
+    write_index(store, list(smk.params.shards), {"agnlc": provenance.build("merge_store_index", {})})
+    logging.getLogger("agnlc.merge").info("indexed %d shards of %s", len(smk.params.shards), store)
+
+
+script_main(main, snakemake)  # noqa: F821
