@@ -35,6 +35,7 @@ rule all:
         "results/ObjectTable.parquet",
         "results/figures/lightcurve.png",
         "results/lightcurves.zarr/zarr.json",
+        "results/validation/features.json",
         gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
         expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
     default_target: True

@@ -3,17 +3,38 @@
 import logging
 
 from agnlc import provenance
-from agnlc.features import compute_features
+from agnlc.features import NONPERIODIC, PERIODIC, FeatureSettings, compute_features
 from agnlc.io import read_metadata, read_table, write_table
+from agnlc.periodic import PeriodSearch
 from agnlc.runner import script_main
 
 
+def settings_from(cfg: dict) -> FeatureSettings:
+    pg = cfg["periodogram"]
+    return FeatureSettings(
+        min_epochs=cfg["min_epochs"],
+        drw_min_epochs=cfg["drw_min_epochs"],
+        dho_min_epochs=cfg["dho_min_epochs"],
+        dho_bands=tuple(cfg["dho_bands"]),
+        periodic_min_epochs=cfg["periodic_min_epochs"],
+        multiband_period=cfg["multiband_period"],
+        search=PeriodSearch(
+            max_freq=pg["max_freq_per_day"], log2_n_freq=pg["log2_n_freq"], n_candidates=pg["n_candidates"]
+        ),
+    )
+
+
 def main(smk):
+    cfg = dict(smk.params.features)
     lc = read_table(smk.input.lightcurves)
     targets = read_table(smk.input.targets, columns=["objectid"])
-    feats = compute_features(lc, targets["objectid"].to_numpy(), dict(smk.params.bands), smk.params.min_epochs)
+    feats = compute_features(lc, targets["objectid"].to_numpy(), dict(cfg["bands"]), settings_from(cfg))
     prov = provenance.build(
-        "features", dict(smk.params), unit="mag (AB)", archives=read_metadata(smk.input.lightcurves).get("archives", {})
+        "features",
+        cfg,
+        unit="mag (AB), detections only",
+        definitions={"lcNonPeriodic": NONPERIODIC, "lcPeriodic": PERIODIC},
+        archives=read_metadata(smk.input.lightcurves).get("archives", {}),
     )
     write_table(feats, smk.output[0], None, prov)
     logging.getLogger("agnlc.features").info("%d objects, %d columns", len(feats), feats.shape[1])

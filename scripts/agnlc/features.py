@@ -1,50 +1,168 @@
-"""Light-curve features per object and band, named as in the Object table.
+"""Light-curve features per object and band (SPEC §4), named as in the Object table.
 
-Implemented so far (SPEC §4 indices, computed on AB magnitudes as the seed did):
+Computed on AB magnitudes of the detections (upper limits are not used), per band, as the seed
+did; the unit is recorded in the output metadata. Column ``lcNonPeriodic[k]_{b}`` /
+``lcPeriodic[k]_{b}`` for object-table band ``b``. A band with fewer detections than a
+feature needs gets NaN, and the counts (``nEpochs_{b}``) and fit flags (``drwFlags_{b}``,
+``dhoFlags_{b}``, bits in :mod:`agnlc.gpfit`) say why. Definitions: :data:`NONPERIODIC` and
+:data:`PERIODIC` (index → name, unit, definition), also written into the Parquet metadata.
 
-``lcNonPeriodic[18]`` std
-    Unbiased standard deviation of the magnitudes (mag).
-``lcNonPeriodic[20]`` stetson_k
-    Stetson K (Stetson 1996): ``sum|δ_i| / sqrt(N sum δ_i^2)`` with
-    ``δ_i = sqrt(N/(N-1)) (m_i - <m>_w) / σ_i`` (dimensionless; 0.798 for Gaussian noise).
-``lcNonPeriodic[23]`` excess variance
-    ``(s^2 - <σ_i^2>) / <m>^2`` with ``s^2`` the sample variance (light-curve's
-    ``ExcessVariance``; dimensionless, on magnitudes).
-
-Bands with fewer than ``min_epochs`` detections get NaN and their epoch count in
-``nEpochs_{b}``, which is the reason for the NaN. The features are computed with the Rust
-``light-curve`` package on Arrow ``List<Struct<t, m, sigma>>`` input (no per-object loop).
+The cheap features come from the Rust ``light-curve`` package on Arrow ``List<Struct>`` input
+in one call per band; the others are vectorised segment reductions (numpy/pandas), except the
+model fits (DRW, DHO, the quasar χ², the multi-band period), which are per-object numerical
+optimisations by nature.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import light_curve as licu
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from agnlc.schema import lc_feature_column
+from agnlc import gpfit
+from agnlc.periodic import PeriodSearch, harmonic_features, multiband_period, richards_names
+from agnlc.schema import N_LC_NONPERIODIC, N_LC_PERIODIC, lc_feature_column
 
-__all__ = ["FEATURES", "compute_features", "feature_columns"]
+__all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "feature_columns"]
 
-#: (lcNonPeriodic index, light-curve feature) implemented in this module
-FEATURES: tuple[tuple[int, object], ...] = (
+#: lcNonPeriodic index -> (name, unit, definition)
+NONPERIODIC: dict[int, tuple[str, str, str]] = {
+    0: ("amplitude", "mag", "Half the difference between the maximum and minimum magnitude"),
+    1: ("beyond1std", "", "Fraction of epochs more than 1 standard deviation from the mean"),
+    2: ("flux_percentile_ratio_mid20", "", "(m60 - m40) / (m95 - m5), m_q the q-th percentile"),
+    3: ("flux_percentile_ratio_mid35", "", "(m67.5 - m32.5) / (m95 - m5)"),
+    4: ("flux_percentile_ratio_mid50", "", "(m75 - m25) / (m95 - m5)"),
+    5: ("flux_percentile_ratio_mid65", "", "(m82.5 - m17.5) / (m95 - m5)"),
+    6: ("flux_percentile_ratio_mid80", "", "(m90 - m10) / (m95 - m5)"),
+    7: ("linear_trend", "mag/d", "Slope of the least-squares line m(t)"),
+    8: ("max_slope", "mag/d", "Maximum |Δm/Δt| between consecutive epochs"),
+    9: ("median_absolute_deviation", "mag", "median(|m - median(m)|)"),
+    10: ("median_buffer_range_percentage", "", "Fraction of epochs within 10% of the half-range of the median"),
+    11: ("pair_slope_trend", "", "Of the last 30 epochs, fraction of consecutive pairs getting brighter (Δm < 0)"),
+    12: ("percent_amplitude", "mag", "max(|max(m) - median(m)|, |median(m) - min(m)|)"),
+    13: ("percent_difference_flux_percentile", "", "(m95 - m5) / median(m)"),
+    14: ("QSO", "", "log10 χ²_QSO/ν under the fixed quasar DRW (gpfit.qso_chi2; Butler & Bloom 2011 style)"),
+    15: ("non_QSO", "", "log10 χ²/ν with the same variance uncorrelated (gpfit.qso_chi2)"),
+    16: ("skew", "", "Unbiased sample skewness"),
+    17: ("small_kurtosis", "", "Unbiased excess kurtosis"),
+    18: ("std", "mag", "Sample standard deviation (ddof=1)"),
+    19: ("stetson_j", "", "Stetson (1996) J over consecutive pairs: Σ sgn(P) sqrt|P| / (n-1), P = δ_i δ_i+1"),
+    20: ("stetson_k", "", "Stetson K: Σ|δ| / sqrt(n Σδ²), δ = sqrt(n/(n-1)) (m - <m>_w)/σ"),
+    21: ("variance_over_median", "mag", "Sample variance (ddof=1) divided by the median magnitude"),
+    22: ("chi2_dof", "", "Σ((m - <m>_w)/σ)² / (n - 1), <m>_w the inverse-variance weighted mean"),
+    23: ("excess_variance", "mag²", "s² - <σ²>: sample variance minus the mean squared error"),
+    24: ("normalised_excess_variance", "", "(s² - <σ²>) / <m>²"),
+    25: ("cusum_range", "", "Range of the cumulative sum of (m - <m>)/(n s)"),
+    26: ("von_neumann_ratio", "", "η = Σ(m_i+1 - m_i)² / ((n-1) s²)"),
+    27: ("drw_sigma", "mag", "DRW σ by maximum likelihood (SF∞ = sqrt(2) σ); not fitted below 10 epochs"),
+    28: ("drw_tau", "d", "DRW τ by maximum likelihood (observed frame); not fitted below 10 epochs"),
+}
+
+#: lcPeriodic index -> (name, unit, definition)
+PERIODIC: dict[int, tuple[str, str, str]] = {
+    0: ("dho_a1", "1/d", "DHO (CARMA(2,1)) a1 by maximum likelihood; g, r, i with > 30 epochs"),
+    1: ("dho_a2", "1/d²", "DHO a2"),
+    2: ("dho_b0", "mag/d^1.5", "DHO b0 (driving-noise amplitude)"),
+    3: ("dho_b1", "mag/d^0.5", "DHO b1 (moving-average amplitude)"),
+}
+for _k, _name in enumerate(richards_names(), start=4):
+    _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""
+    _unit = "rad" if "rel_phase" in _name else _unit
+    PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.periodic")
+assert len(NONPERIODIC) == N_LC_NONPERIODIC and len(PERIODIC) == N_LC_PERIODIC
+
+#: (lcNonPeriodic index, light-curve feature) of the features computed by light-curve
+_LICU: tuple[tuple[int, object], ...] = (
+    (0, licu.Amplitude()),
+    (1, licu.BeyondNStd(1.0)),
+    (2, licu.MagnitudePercentageRatio(0.40, 0.05)),
+    (3, licu.MagnitudePercentageRatio(0.325, 0.05)),
+    (4, licu.MagnitudePercentageRatio(0.25, 0.05)),
+    (5, licu.MagnitudePercentageRatio(0.175, 0.05)),
+    (6, licu.MagnitudePercentageRatio(0.10, 0.05)),
+    (7, licu.LinearTrend()),
+    (8, licu.MaximumSlope()),
+    (9, licu.MedianAbsoluteDeviation()),
+    (10, licu.MedianBufferRangePercentage(0.1)),
+    (12, licu.PercentAmplitude()),
+    (13, licu.PercentDifferenceMagnitudePercentile(0.05)),
+    (16, licu.Skew()),
+    (17, licu.Kurtosis()),
     (18, licu.StandardDeviation()),
     (20, licu.StetsonK()),
-    (23, licu.ExcessVariance()),
+    (22, licu.ReducedChi2()),
+    (24, licu.ExcessVariance()),
+    (25, licu.Cusum()),
+    (26, licu.Eta()),
 )
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Which features need how many detections, and the period search (config ``features``)."""
+
+    min_epochs: int = 5
+    drw_min_epochs: int = 10
+    dho_min_epochs: int = 31
+    dho_bands: tuple[str, ...] = ("g", "r", "i")
+    periodic_min_epochs: int = 20
+    multiband_period: bool = True
+    search: PeriodSearch = field(default_factory=PeriodSearch)
 
 
 def feature_columns(bands: dict[str, str]) -> list[str]:
     """Output columns for the configured bands (light-curve band -> object-table band)."""
     cols = []
     for ob in bands.values():
-        cols += [lc_feature_column("lcNonPeriodic", k, ob) for k, _ in FEATURES]
-        cols.append(f"nEpochs_{ob}")
-    return cols
+        cols += [lc_feature_column("lcNonPeriodic", k, ob) for k in range(N_LC_NONPERIODIC)]
+        cols += [lc_feature_column("lcPeriodic", k, ob) for k in range(N_LC_PERIODIC)]
+        cols += [f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"]
+    return [*cols, "period_days", "period_fap", "period_power"]
 
 
-def compute_features(lc: pd.DataFrame, objectids: np.ndarray, bands: dict[str, str], min_epochs: int) -> pd.DataFrame:
+def _arrow_lcs(t: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> pa.ListArray:
+    offsets = np.r_[0, np.cumsum(counts)].astype(np.int32)
+    struct = pa.StructArray.from_arrays([pa.array(t), pa.array(m), pa.array(s)], names=["t", "m", "sigma"])
+    return pa.ListArray.from_arrays(pa.array(offsets), struct)
+
+
+def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray]:
+    """Features 11, 19, 21, 23 for time-sorted segments (vectorised over all objects)."""
+    n = counts.astype(np.float64)
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    pos = np.arange(len(m)) - np.repeat(starts, counts)
+    same = seg[1:] == seg[:-1]
+    dm = np.diff(m)
+    # 11: last 30 epochs -> pairs whose both ends are in the last 30
+    in_last = (pos >= np.repeat(counts, counts) - 30)[:-1] & same
+    brighter = np.bincount(seg[1:][in_last], weights=(dm[in_last] < 0).astype(float), minlength=len(counts))
+    npairs = np.bincount(seg[1:][in_last], minlength=len(counts)).astype(float)
+    # 19: Stetson J over consecutive pairs
+    w = 1.0 / s**2
+    mw = np.bincount(seg, weights=w * m) / np.bincount(seg, weights=w)
+    delta = np.sqrt(np.repeat(n / (n - 1), counts)) * (m - mw[seg]) / s
+    p = delta[1:] * delta[:-1]
+    j = np.bincount(seg[1:][same], weights=(np.sign(p) * np.sqrt(np.abs(p)))[same], minlength=len(counts)) / (n - 1)
+    # 21, 23
+    g = pd.DataFrame({"seg": seg, "m": m, "s2": s**2}).groupby("seg", sort=True)
+    var = g["m"].var(ddof=1).to_numpy()
+    return {
+        11: np.where(npairs > 0, brighter / np.maximum(npairs, 1), np.nan),
+        19: j,
+        21: var / g["m"].median().to_numpy(),
+        23: var - g["s2"].mean().to_numpy(),
+    }
+
+
+def compute_features(
+    lc: pd.DataFrame,
+    objectids: np.ndarray,
+    bands: dict[str, str],
+    settings: FeatureSettings | int | None = None,
+) -> pd.DataFrame:
     """Features for every object in ``objectids`` (rows in that order).
 
     Parameters
@@ -55,35 +173,104 @@ def compute_features(lc: pd.DataFrame, objectids: np.ndarray, bands: dict[str, s
         The shard's targets; objects without data get NaN features and 0 epochs.
     bands
         Light-curve band name -> object-table band, e.g. ``{"sdss_g": "g"}``.
-    min_epochs
-        Minimum detections for a band's features.
+    settings
+        Thresholds and the period search (an int is taken as ``min_epochs``).
     """
-    ext = licu.Extractor(*[f for _, f in FEATURES])
+    if settings is None or isinstance(settings, int):
+        settings = FeatureSettings() if settings is None else FeatureSettings(min_epochs=settings)
     out = pd.DataFrame({"objectid": np.asarray(objectids, dtype=np.int64)})
     det = lc[(~lc["upper_limit"]) & np.isfinite(lc["mag"]) & np.isfinite(lc["mag_err"]) & (lc["mag_err"] > 0)]
+    det = det[det["band"].isin(list(bands)) & det["objectid"].isin(out["objectid"])].sort_values(
+        ["objectid", "band", "mjd"], kind="stable"
+    )
+    ext = licu.Extractor(*[f for _, f in _LICU])
+    licu_cols = _licu_column_positions(ext)
     for band, ob in bands.items():
-        sub = det[det["band"] == band].sort_values(["objectid", "mjd"], kind="stable")
+        sub = det[det["band"] == band]
         ids = sub["objectid"].to_numpy()
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
-        counts = np.diff(np.r_[starts, len(ids)])
+        counts = np.diff(np.r_[starts, len(ids)]).astype(np.int64)
         uid = ids[starts]
-        good = counts >= min_epochs
-        vals = np.full((len(uid), len(FEATURES)), np.nan)
+        nonp = np.full((len(uid), N_LC_NONPERIODIC), np.nan)
+        per = np.full((len(uid), N_LC_PERIODIC), np.nan)
+        drw_flags = np.zeros(len(uid), np.int16)
+        dho_flags = np.zeros(len(uid), np.int16)
+        good = counts >= settings.min_epochs
         if good.any():
             keep = np.repeat(good, counts)
             t = sub["mjd"].to_numpy()[keep]
             m = sub["mag"].to_numpy(dtype=np.float64)[keep]
             s = sub["mag_err"].to_numpy(dtype=np.float64)[keep]
-            offsets = np.r_[0, np.cumsum(counts[good])].astype(np.int32)
-            struct = pa.StructArray.from_arrays([pa.array(t), pa.array(m), pa.array(s)], names=["t", "m", "sigma"])
-            arr = pa.ListArray.from_arrays(pa.array(offsets), struct)
-            res = ext.many(
-                arr, arrow_fields={"t": "t", "m": "m", "sigma": "sigma"}, fill_value=np.nan, sorted=True, n_jobs=1
+            cg = counts[good]
+            arr = _arrow_lcs(t, m, s, cg)
+            res = np.asarray(
+                ext.many(
+                    arr, arrow_fields={"t": "t", "m": "m", "sigma": "sigma"}, fill_value=np.nan, sorted=True, n_jobs=1
+                ),
+                dtype=np.float64,
             )
-            vals[good] = np.asarray(res, dtype=np.float64)
-        feat = pd.DataFrame(vals, columns=[lc_feature_column("lcNonPeriodic", k, ob) for k, _ in FEATURES])
+            rows = np.flatnonzero(good)
+            for k, col in licu_cols.items():
+                nonp[rows, k] = res[:, col]
+            seg = np.repeat(np.arange(len(cg)), cg)
+            for k, v in _segment_features(seg, m, s, cg).items():
+                nonp[rows, k] = v
+            per[rows, 4:] = harmonic_features(arr, settings.search, settings.periodic_min_epochs)
+            offs = np.r_[0, np.cumsum(cg)]
+            for i, r in enumerate(rows):  # model fits: one optimisation per light curve
+                tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
+                if cg[i] >= settings.drw_min_epochs:
+                    nonp[r, 14], nonp[r, 15] = gpfit.qso_chi2(tt, mm, ss)
+                    fit = gpfit.fit_drw(tt, mm, ss)
+                    nonp[r, 27], nonp[r, 28] = fit.params[0], fit.params[1]
+                    drw_flags[r] = fit.flags
+                if ob in settings.dho_bands and cg[i] >= settings.dho_min_epochs:
+                    fit = gpfit.fit_dho(tt, mm, ss)
+                    per[r, :4] = fit.params[:4]
+                    dho_flags[r] = fit.flags
+        cols = {lc_feature_column("lcNonPeriodic", k, ob): nonp[:, k] for k in range(N_LC_NONPERIODIC)}
+        cols |= {lc_feature_column("lcPeriodic", k, ob): per[:, k] for k in range(N_LC_PERIODIC)}
+        feat = pd.DataFrame(cols)
         feat["objectid"] = uid
         feat[f"nEpochs_{ob}"] = counts.astype(np.int32)
+        feat[f"drwFlags_{ob}"] = drw_flags
+        feat[f"dhoFlags_{ob}"] = dho_flags
         out = out.merge(feat, on="objectid", how="left")
-        out[f"nEpochs_{ob}"] = out[f"nEpochs_{ob}"].fillna(0).astype(np.int32)
-    return out
+        for c in (f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"):
+            out[c] = out[c].fillna(0).astype(np.int32 if c.startswith("n") else np.int16)
+    out = out.merge(_periods(det, settings), on="objectid", how="left")
+    return out[["objectid", *feature_columns(bands)]]
+
+
+def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
+    """lcNonPeriodic index -> column of ``ext``'s output (LinearTrend gives 3 values: take the slope)."""
+    pos, col = {}, 0
+    for k, f in _LICU:
+        pos[k] = col
+        col += len(f.names)
+    assert col == len(ext.names)
+    return pos
+
+
+def _periods(det: pd.DataFrame, settings: FeatureSettings) -> pd.DataFrame:
+    """Multi-band period, FAP and power per object (NaN where not searched)."""
+    ids = det["objectid"].to_numpy()
+    if not settings.multiband_period or len(ids) == 0:
+        return pd.DataFrame(
+            {"objectid": np.unique(ids), "period_days": np.nan, "period_fap": np.nan, "period_power": np.nan}
+        )
+    det = det.sort_values(["objectid", "mjd"], kind="stable")
+    ids = det["objectid"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    stops = np.r_[starts[1:], len(ids)]
+    t = det["mjd"].to_numpy()
+    m = det["mag"].to_numpy(np.float64)
+    s = det["mag_err"].to_numpy(np.float64)
+    b = det["band"].to_numpy().astype(str)
+    rows = [
+        multiband_period(t[a:z], m[a:z], s[a:z], b[a:z], settings.search) for a, z in zip(starts, stops, strict=True)
+    ]
+    res = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+    return pd.DataFrame(
+        {"objectid": ids[starts], "period_days": res[:, 0], "period_fap": res[:, 1], "period_power": res[:, 2]}
+    )

@@ -2,7 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.features import compute_features, feature_columns
+from agnlc.features import NONPERIODIC, PERIODIC, FeatureSettings, compute_features, feature_columns
+from agnlc.periodic import PeriodSearch
+
+FAST = FeatureSettings(min_epochs=5, search=PeriodSearch(log2_n_freq=15))
 
 
 def _lc(rng, oid, n, band="sdss_g", sigma=0.05, amp=0.0):
@@ -29,7 +32,7 @@ def _lc(rng, oid, n, band="sdss_g", sigma=0.05, amp=0.0):
 def test_features_match_hand_computation():
     rng = np.random.default_rng(5)
     lc = pd.concat([_lc(rng, 10, 60, amp=0.3), _lc(rng, 20, 3), _lc(rng, 30, 50, band="sdss_r")], ignore_index=True)
-    out = compute_features(lc, np.array([10, 20, 30, 40]), {"sdss_g": "g", "sdss_r": "r"}, min_epochs=5)
+    out = compute_features(lc, np.array([10, 20, 30, 40]), {"sdss_g": "g", "sdss_r": "r"}, FAST)
     assert list(out["objectid"]) == [10, 20, 30, 40]
     assert set(feature_columns({"sdss_g": "g", "sdss_r": "r"})) <= set(out.columns)
     d = lc[(lc["objectid"] == 10)].sort_values("mjd")
@@ -41,8 +44,19 @@ def test_features_match_hand_computation():
     delta = np.sqrt(n / (n - 1)) * (m - np.sum(w * m) / np.sum(w)) / s
     stetson_k = np.sum(np.abs(delta)) / np.sqrt(n * np.sum(delta**2))
     assert row["lcNonPeriodic[20]_g"] == pytest.approx(stetson_k, rel=1e-6)
-    exvar = (np.var(m, ddof=1) - np.mean(s**2)) / np.mean(m) ** 2
-    assert row["lcNonPeriodic[23]_g"] == pytest.approx(exvar, rel=1e-4)
+    exvar = np.var(m, ddof=1) - np.mean(s**2)
+    assert row["lcNonPeriodic[23]_g"] == pytest.approx(exvar, rel=1e-6)
+    assert row["lcNonPeriodic[24]_g"] == pytest.approx(exvar / np.mean(m) ** 2, rel=1e-4)
+    assert row["lcNonPeriodic[0]_g"] == pytest.approx((m.max() - m.min()) / 2, rel=1e-6)
+    assert row["lcNonPeriodic[9]_g"] == pytest.approx(np.median(np.abs(m - np.median(m))), rel=1e-5)
+    assert row["lcNonPeriodic[21]_g"] == pytest.approx(np.var(m, ddof=1) / np.median(m), rel=1e-6)
+    assert row["lcNonPeriodic[22]_g"] == pytest.approx(np.sum(w * (m - np.sum(w * m) / np.sum(w)) ** 2) / (n - 1))
+    p = delta[1:] * delta[:-1]
+    assert row["lcNonPeriodic[19]_g"] == pytest.approx(np.sum(np.sign(p) * np.sqrt(np.abs(p))) / (n - 1), rel=1e-6)
+    last = m[-30:]
+    assert row["lcNonPeriodic[11]_g"] == pytest.approx(np.mean(np.diff(last) < 0))
+    q = np.percentile(m, [5, 40, 60, 95])
+    assert row["lcNonPeriodic[2]_g"] == pytest.approx((q[2] - q[1]) / (q[3] - q[0]), rel=0.05)
     # too few epochs (3 < 5) or no data at all: NaN with the epoch count as the reason
     few = out.set_index("objectid").loc[20]
     assert np.isnan(few["lcNonPeriodic[18]_g"]) and few["nEpochs_g"] == 3
@@ -54,5 +68,37 @@ def test_upper_limits_are_not_features():
     rng = np.random.default_rng(6)
     lc = _lc(rng, 1, 20)
     lc.loc[:9, "upper_limit"] = True
-    out = compute_features(lc, np.array([1]), {"sdss_g": "g"}, min_epochs=5)
+    out = compute_features(lc, np.array([1]), {"sdss_g": "g"}, FAST)
     assert out.loc[0, "nEpochs_g"] == 10
+
+
+def test_every_feature_is_defined_and_finite_or_nan():
+    assert sorted(NONPERIODIC) == list(range(29)) and sorted(PERIODIC) == list(range(33))
+    assert all(len(v) == 3 and v[2] for v in (*NONPERIODIC.values(), *PERIODIC.values()))
+    rng = np.random.default_rng(8)
+    lc = pd.concat([_lc(rng, k, int(rng.integers(1, 80)), amp=0.2) for k in range(12)], ignore_index=True)
+    out = compute_features(lc, np.arange(12), {"sdss_g": "g"}, FAST)
+    vals = out.drop(columns="objectid").to_numpy(float)
+    assert not np.isinf(vals).any()
+    few = out["nEpochs_g"] < 5
+    assert out.loc[few, "lcNonPeriodic[18]_g"].isna().all() and out.loc[~few, "lcNonPeriodic[18]_g"].notna().all()
+    short = out["nEpochs_g"] < 10  # DRW not fitted below 10 epochs
+    assert out.loc[short, "lcNonPeriodic[28]_g"].isna().all()
+    assert out.loc[~short, "lcNonPeriodic[28]_g"].notna().all()
+    assert out.loc[out["nEpochs_g"] <= 30, "lcPeriodic[0]_g"].isna().all()  # DHO: > 30 epochs only
+
+
+def test_harmonic_features_recover_a_periodic_signal():
+    rng = np.random.default_rng(2)
+    t = np.sort(rng.uniform(51000, 54500, 120))
+    f0 = 1 / 0.613
+    m = 18 + 0.3 * np.sin(2 * np.pi * f0 * t) + 0.1 * np.sin(4 * np.pi * f0 * t + 1.0) + rng.normal(0, 0.02, 120)
+    lc = _lc(rng, 1, 120)
+    lc["mjd"], lc["mag"], lc["mag_err"] = t, m.astype(np.float32), np.float32(0.02)
+    out = compute_features(lc, np.array([1]), {"sdss_g": "g"}, FeatureSettings(search=PeriodSearch(log2_n_freq=17)))
+    row = out.iloc[0]
+    assert row["lcPeriodic[8]_g"] == pytest.approx(f0, rel=1e-3)  # freq1_frequency
+    assert row["lcPeriodic[4]_g"] == pytest.approx(0.3, abs=0.02)  # first harmonic amplitude
+    assert row["lcPeriodic[5]_g"] == pytest.approx(0.1, abs=0.02)  # second harmonic amplitude
+    assert row["lcPeriodic[31]_g"] < 0.05  # freq_varrat: the f1 model removes > 95 % of the variance
+    assert row["period_days"] == pytest.approx(0.613, rel=1e-3) and row["period_fap"] < 1e-10

@@ -159,3 +159,23 @@ def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
     assert store["shard_summary"]["1-of-2"]["missing_archives"] == ["crts"]
     merged = pd.read_parquet(wd / "results/lightcurves/merged/1-of-2.parquet")
     assert "crts" not in set(merged["archive"]) and len(merged) > 0
+
+
+def test_features_and_validation_report(tiny_run):
+    from agnlc.features import feature_columns
+
+    feats = pd.concat(pd.read_parquet(f) for f in sorted((tiny_run / "results/features").glob("*.parquet")))
+    bands = {f"sdss_{b}": b for b in "ugriz"}
+    assert list(feats.columns) == ["objectid", *feature_columns(bands)]
+    vals = feats.drop(columns="objectid").to_numpy(float)
+    assert not np.isinf(vals).any()
+    meta = read_metadata(next((tiny_run / "results/features").glob("*.parquet")))
+    assert meta["unit"].startswith("mag") and meta["definitions"]["lcNonPeriodic"]["27"][0] == "drw_sigma"
+    rep = json.loads((tiny_run / "results/validation/features.json").read_text())
+    assert rep["sesar2010_rrlyrae"] is None  # switched off in tiny.yaml
+    mt = rep["mock_truth"]
+    assert mt["n_objects_matched"] > 20 and mt["infinite_values"] == {}
+    assert mt["drw"]["tau_all"]["n"] > 5
+    # the S82-band features reach the Object table
+    obj = pd.read_parquet(tiny_run / "results/s82ObjectTable.parquet")
+    assert obj["lcNonPeriodic[28]_g"].notna().sum() > 5 and obj["lcPeriodic[8]_r"].notna().sum() > 5

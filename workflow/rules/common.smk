@@ -73,6 +73,12 @@ def archive_shards(wildcards):
     }
 
 
+def sesar_input(wildcards):
+    """The Sesar et al. (2010) RR Lyrae folder, when configured and present."""
+    path = config["validation"]["sesar_rrlyrae"]
+    return [path] if path and Path(path).is_dir() else []
+
+
 def library(*modules):
     """Library source files a rule depends on (a package name means all its modules), so a
     change to the code reruns the rule."""

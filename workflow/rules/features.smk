@@ -5,12 +5,11 @@ rule features:
     input:
         lightcurves="results/lightcurves/merged/{shard}.parquet",
         targets="results/samples/shards/{shard}.parquet",
-        code=library("features.py"),
+        code=library("features.py", "periodic.py", "gpfit.py", "carma.py"),
     output:
         "results/features/{shard}.parquet",
     params:
-        bands=config["features"]["bands"],
-        min_epochs=config["features"]["min_epochs"],
+        features=config["features"],
     log:
         "logs/features/{shard}.log",
     threads: 1
@@ -20,3 +19,24 @@ rule features:
         "../../envs/features.yaml"
     script:
         "../../scripts/features.py"
+
+
+rule validation_features:
+    input:
+        features=gather.split("results/features/{scatteritem}.parquet"),
+        summary=gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
+        truth=[f"{MOCKDIR}/truth.parquet"] if MOCK else [],
+        sesar=sesar_input,
+        code=library("validation.py", "periodic.py"),
+    output:
+        report("results/validation/features.json", caption="../report/validation.rst", category="Validation"),
+    params:
+        periodogram=config["features"]["periodogram"],
+    log:
+        "logs/validation/features.log",
+    resources:
+        mem_mb=1500,
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../../scripts/validation_features.py"

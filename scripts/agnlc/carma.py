@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["acf_coefficients", "autocovariance", "from_timescales", "roots", "simulate", "variance"]
+__all__ = ["acf_coefficients", "autocovariance", "from_timescales", "kernel", "roots", "simulate", "variance"]
 
 
 def roots(a1: float, a2: float) -> NDArray[np.complex128]:
@@ -67,7 +67,7 @@ def from_timescales(
     return a1, a2, b0, b0 * tau_ma
 
 
-def _kernel(a1: float, a2: float, b0: float, b1: float):
+def kernel(a1: float, a2: float, b0: float, b1: float):
     from celerite2 import terms
 
     c, r = acf_coefficients(a1, a2, b0, b1)
@@ -86,6 +86,6 @@ def simulate(
     """One exact realisation at sorted, distinct times ``t`` from standard normals ``normals``."""
     import celerite2
 
-    gp = celerite2.GaussianProcess(_kernel(a1, a2, b0, b1), mean=0.0)
+    gp = celerite2.GaussianProcess(kernel(a1, a2, b0, b1), mean=0.0)
     gp.compute(np.asarray(t, dtype=np.float64), diag=np.full(len(t), 1e-12 * variance(a1, a2, b0, b1)))
     return np.asarray(gp.dot_tril(np.asarray(normals, dtype=np.float64)))

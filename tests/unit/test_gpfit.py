@@ -1,0 +1,53 @@
+import celerite2
+import numpy as np
+import pytest
+from celerite2 import terms
+
+from agnlc import carma, gpfit
+
+
+def _drw(rng, n, baseline, tau, sigma, err=0.02):
+    t = np.sort(rng.uniform(0, baseline, n))
+    gp = celerite2.GaussianProcess(terms.RealTerm(a=sigma**2, c=1 / tau))
+    gp.compute(t, diag=np.full(n, 1e-10))
+    return t, 19 + gp.dot_tril(rng.normal(size=n)) + rng.normal(0, err, n), np.full(n, err)
+
+
+def test_drw_recovers_tau_and_sigma_with_a_long_baseline():
+    rng = np.random.default_rng(4)
+    dtau, dsig = [], []
+    for _ in range(25):
+        tau = 10 ** rng.uniform(1.0, 1.7)
+        t, y, e = _drw(rng, 200, 3000.0, tau, 0.2)
+        fit = gpfit.fit_drw(t, y, e)
+        assert not fit.flags & gpfit.FLAG_NOT_CONVERGED
+        dtau.append(np.log10(fit.params[1] / tau))
+        dsig.append(np.log10(fit.params[0] / 0.2))
+    assert np.median(np.abs(dtau)) < 0.15 and np.median(np.abs(dsig)) < 0.1
+
+
+def test_drw_flags_short_baseline():
+    rng = np.random.default_rng(5)
+    t, y, e = _drw(rng, 40, 300.0, 2000.0, 0.2)  # baseline << tau
+    assert gpfit.fit_drw(t, y, e).flags & gpfit.FLAG_SHORT_BASELINE
+
+
+def test_dho_fit_beats_drw_on_a_dho_light_curve():
+    rng = np.random.default_rng(6)
+    a1, a2, b0, b1 = carma.from_timescales(150.0, 8.0, 3.0, 0.25)
+    t = np.sort(rng.uniform(0, 2000, 300))
+    y = 19 + carma.simulate(t, a1, a2, b0, b1, rng.normal(size=300)) + rng.normal(0, 0.01, 300)
+    e = np.full(300, 0.01)
+    dho = gpfit.fit_dho(t, y, e)
+    drw = gpfit.fit_drw(t, y, e)
+    assert dho.log_likelihood > drw.log_likelihood
+    assert carma.variance(*dho.params[:4]) == pytest.approx(0.25**2, rel=0.6)
+
+
+def test_qso_chi2_separates_a_drw_from_white_noise():
+    rng = np.random.default_rng(7)
+    t, y, e = _drw(rng, 80, 3000.0, 10**gpfit.QSO_LOG10_TAU, gpfit.QSO_SF_INF / np.sqrt(2))
+    q, _ = gpfit.qso_chi2(t, y, e)
+    assert abs(q) < 0.25  # the quasar model is the truth here: χ²_QSO/ν ≈ 1
+    white = 19 + rng.normal(0, np.hypot(gpfit.QSO_SF_INF / np.sqrt(2), 0.02), 80)
+    assert abs(gpfit.qso_chi2(t, white, e)[1]) < 0.25  # and the uncorrelated model is the truth here
