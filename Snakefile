@@ -33,6 +33,7 @@ rule all:
         "results/samples/targets.parquet",
         "results/s82ObjectTable.parquet",
         "results/ObjectTable.parquet",
+        "results/ObjectTable.schema.yaml",
         "results/figures/lightcurve.png",
         "results/lightcurves.zarr/zarr.json",
         "results/validation/features.json",

@@ -2,6 +2,8 @@
 
 ``python -m agnlc lc OBJECTID [--store PATH] [--archive A ...] [--band B ...] [--plot OUT.png]``
     print (or plot) one merged light curve from the zarr store or the merged Parquet.
+``python -m agnlc schema objecttable``
+    the Object-table contract as YAML (``workflow/schemas/objecttable.schema.yaml``).
 ``python -m agnlc literature refresh NAME [--out DIR]`` / ``python -m agnlc literature list``
     the shipped literature samples.
 
@@ -32,9 +34,18 @@ def main(argv: list[str] | None = None) -> int:
     lc.add_argument("--mjd-min", type=float, default=None)
     lc.add_argument("--mjd-max", type=float, default=None)
     lc.add_argument("--plot", type=Path, default=None, help="write a PNG instead of printing")
+    sch = sub.add_parser("schema", help="print a table contract as YAML")
+    sch.add_argument("table", choices=["objecttable"])
     args = ap.parse_args(argv)
     if args.command == "lc":
         return _lc(args)
+    if args.command == "schema":
+        import yaml
+
+        from agnlc.objecttable import schema_document
+
+        print(yaml.safe_dump(schema_document(), sort_keys=False, allow_unicode=True, width=120), end="")
+        return 0
     from agnlc import literature
 
     if args.action == "list":

@@ -26,7 +26,7 @@ from agnlc.footprint import in_s82
 from agnlc.photometry import colour, flux_to_ab_mag, sdss_asinh_to_ab_flux
 from agnlc.schema import OBJECT_BANDS, TableSchema, object_table_schema
 
-__all__ = ["MERGED_SCHEMA", "S82_SCHEMA", "merge_tables", "s82_rows"]
+__all__ = ["COLUMN_SOURCES", "MERGED_SCHEMA", "S82_SCHEMA", "merge_tables", "s82_rows", "schema_document"]
 
 S82_SCHEMA: TableSchema = object_table_schema()
 MERGED_SCHEMA: TableSchema = object_table_schema(with_field=True)
@@ -102,3 +102,55 @@ def merge_tables(s82: pd.DataFrame, xmmlss: pd.DataFrame) -> pd.DataFrame:
     frames = [f for f in (b, a) if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else a
     return out.sort_values("objectId", kind="stable").reset_index(drop=True)[MERGED_SCHEMA.names]
+
+
+#: (column-name prefix, rule that fills it, where the values come from), first match wins.
+COLUMN_SOURCES: tuple[tuple[str, str, str], ...] = (
+    ("objectId", "targets", "the sample's objectid (HEALPix order-29 index of ra, dec)"),
+    ("ra", "targets", "the sample's position"),
+    ("dec", "targets", "the sample's position"),
+    ("psPm_", "objecttable_s82_shard", "Gaia EDR3, else NSC DR2 (not yet filled: NaN)"),
+    ("psParallax", "objecttable_s82_shard", "Gaia EDR3 (not yet filled: NaN)"),
+    ("psFlux", "objecttable_s82_shard", "PSF photometry: S82 coadd psfMag (asinh, SDSS->AB in flux space)"),
+    ("bdFlux", "objecttable_s82_shard", "extended photometry: S82 coadd modelMag"),
+    ("psMag", "objecttable_s82_shard", "AB magnitude of psFlux"),
+    ("bdMag", "objecttable_s82_shard", "AB magnitude of bdFlux"),
+    ("extendedness_", "objecttable_s82_shard", "1 - probPSF (SDSS)"),
+    ("stdColor", "objecttable_s82_shard", "-2.5 log10 of adjacent-band psFlux ratios, errors from flux errors"),
+    ("class", "objecttable_s82_shard", "SDSS spectroscopic class (not yet filled: null)"),
+    ("z", "objecttable_s82_shard", "SDSS spectroscopic redshift (not yet filled: NaN)"),
+    ("photoZ_pest", "objecttable_s82_shard", "SDSS DR16 photo-z / XMM-SERVS (not yet filled: NaN)"),
+    ("flags_", "objecttable_s82_shard", "photometry flags of the catalogue that filled the band"),
+    ("photSource_", "objecttable_s82_shard", "name of the catalogue that filled the band"),
+    ("lcPeriodic[", "features", "agnlc.featuredefs.PERIODIC, on the band's light curve in magnitudes"),
+    ("lcNonPeriodic[", "features", "agnlc.featuredefs.NONPERIODIC, on the band's light curve in magnitudes"),
+    ("field", "objecttable", "s82 or xmmlss"),
+)
+
+
+def schema_document(schema: TableSchema = MERGED_SCHEMA) -> dict[str, object]:
+    """The Object-table contract as a plain document: column, dtype, unit, description, source rule.
+
+    ``workflow/schemas/objecttable.schema.yaml`` is this document (a test keeps them equal).
+    """
+    cols = []
+    for c in schema.columns:
+        rule, source = next((r, s) for p, r, s in COLUMN_SOURCES if c.name == p or c.name.startswith(p))
+        cols.append(
+            {
+                "name": c.name,
+                "dtype": str(c.dtype),
+                "unit": c.unit,
+                "nullable": c.nullable,
+                "description": c.description,
+                "rule": rule,
+                "source": source,
+            }
+        )
+    return {
+        "title": "ObjectTable.parquet (and s82ObjectTable.parquet without 'field')",
+        "description": schema.description,
+        "generated_from": "agnlc.objecttable.schema_document (python -m agnlc schema objecttable)",
+        "n_columns": len(cols),
+        "columns": cols,
+    }

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
-__all__ = ["N_HARMONICS", "PeriodSearch", "harmonic_features", "multiband_period", "richards_names"]
+__all__ = ["N_HARMONICS", "PeriodSearch", "harmonic_features", "multiband_period"]
 
 N_HARMONICS = 4
 
@@ -56,16 +56,6 @@ class PeriodSearch:
     def step(self) -> float:
         """Grid step in d⁻¹."""
         return self.max_freq / 2**self.log2_n_freq
-
-
-def richards_names() -> list[str]:
-    """Names of lcPeriodic[4..32] in index order."""
-    names = []
-    for i in (1, 2, 3):
-        names += [f"freq{i}_harmonics_amplitude_{j}" for j in range(1, 5)]
-        names += [f"freq{i}_frequency"]
-        names += [f"freq{i}_harmonics_rel_phase_{j}" for j in range(2, 5)]
-    return [*names, "freq_signif", "freq_signif_ratio_21", "freq_signif_ratio_31", "freq_varrat", "freq_y_offset"]
 
 
 def _harmonic_fit(t: NDArray, y: NDArray, w: NDArray, f: float) -> tuple[NDArray, NDArray, float, NDArray]:
@@ -95,7 +85,7 @@ def harmonic_features(lc: pa.ListArray, search: PeriodSearch, min_epochs: int) -
     Returns
     -------
     numpy.ndarray
-        Shape ``(len(lc), 29)``, columns in :func:`richards_names` order.
+        Shape ``(len(lc), 29)``, columns in :func:`agnlc.featuredefs.richards_names` order.
     """
     n = len(lc)
     out = np.full((n, 29), np.nan)

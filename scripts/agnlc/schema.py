@@ -271,10 +271,13 @@ def object_table_schema(
     for b in bands:
         cols.append(Column(f"flags_{b}", pa.int64(), "", f"Photometry flags, {b} band"))
         cols.append(Column(f"photSource_{b}", _STR, "", f"Catalogue that filled the {b} photometry"))
-    for kind, n in (("lcPeriodic", N_LC_PERIODIC), ("lcNonPeriodic", N_LC_NONPERIODIC)):
-        for k in range(n):
+    from agnlc.featuredefs import NONPERIODIC, PERIODIC
+
+    for kind, defs in (("lcPeriodic", PERIODIC), ("lcNonPeriodic", NONPERIODIC)):
+        for k in range(len(defs)):
+            name, unit, definition = defs[k]
             for b in lc_bands:
-                cols.append(Column(lc_feature_column(kind, k, b), f64, "", f"{kind} feature {k}, {b}"))
+                cols.append(Column(lc_feature_column(kind, k, b), f64, unit, f"{name}, {b} band: {definition}"))
     if with_field:
         cols.append(Column("field", _STR, "", "Field the row comes from: s82 or xmmlss", False))
     return TableSchema(

@@ -42,3 +42,20 @@ def test_merge_adds_field():
     s82 = s82_rows(targets, _coadd(1), pd.DataFrame({"objectid": [1]}))
     merged = validate(merge_tables(s82, S82_SCHEMA.empty()), MERGED_SCHEMA)
     assert list(merged["field"]) == ["s82"]
+
+
+def test_shipped_schema_file_matches_the_contract():
+    from pathlib import Path
+
+    import yaml
+
+    from agnlc.objecttable import MERGED_SCHEMA, schema_document
+
+    path = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "objecttable.schema.yaml"
+    doc = yaml.safe_load(path.read_text())
+    assert doc == schema_document(), "regenerate with: PYTHONPATH=scripts python -m agnlc schema objecttable"
+    cols = {c["name"]: c for c in doc["columns"]}
+    assert list(cols) == MERGED_SCHEMA.names
+    assert cols["psFlux_g"]["unit"] == "nJy" and cols["lcNonPeriodic[28]_g"]["unit"] == "d"
+    assert cols["lcNonPeriodic[27]_r"]["description"].startswith("drw_sigma")
+    assert all(c["rule"] and c["source"] for c in doc["columns"])

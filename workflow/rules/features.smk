@@ -5,7 +5,7 @@ rule features:
     input:
         lightcurves="results/lightcurves/merged/{shard}.parquet",
         targets="results/samples/shards/{shard}.parquet",
-        code=library("features.py", "periodic.py", "gpfit.py", "carma.py"),
+        code=library("features.py", "featuredefs.py", "periodic.py", "gpfit.py", "carma.py"),
     output:
         "results/features/{shard}.parquet",
     params:

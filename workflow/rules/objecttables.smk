@@ -25,7 +25,7 @@ rule objecttable_s82_shard:
         targets="results/samples/shards/{shard}.parquet",
         coadd="results/catalogs/sdss_s82_coadd/{shard}.parquet",
         features="results/features/{shard}.parquet",
-        code=library("objecttable.py", "photometry.py", "schema.py"),
+        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py"),
     output:
         "results/objecttable/s82/{shard}.parquet",
     log:
@@ -56,7 +56,7 @@ rule objecttable_s82:
 rule objecttable:
     input:
         s82="results/s82ObjectTable.parquet",
-        code=library("objecttable.py"),
+        code=library("objecttable.py", "schema.py", "featuredefs.py"),
     output:
         "results/ObjectTable.parquet",
     log:
@@ -67,3 +67,19 @@ rule objecttable:
         "../../envs/tables.yaml"
     script:
         "../../scripts/objecttable_merge.py"
+
+
+rule objecttable_schema:
+    input:
+        schema="workflow/schemas/objecttable.schema.yaml",
+        code=library("objecttable.py", "schema.py", "featuredefs.py"),
+    output:
+        report("results/ObjectTable.schema.yaml", caption="../report/objecttable_schema.rst", category="Object tables"),
+    log:
+        "logs/objecttable/schema.log",
+    resources:
+        mem_mb=500,
+    conda:
+        "../../envs/tables.yaml"
+    script:
+        "../../scripts/objecttable_schema.py"

@@ -1,0 +1,70 @@
+"""Definitions of the light-curve features (index -> name, unit, definition), SPEC §4.
+
+Kept free of heavy imports so the Object-table contract (:mod:`agnlc.schema`) can carry each
+feature's unit and definition. The code that computes them is :mod:`agnlc.features` and
+:mod:`agnlc.periodic`.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NONPERIODIC", "PERIODIC", "richards_names"]
+
+N_NONPERIODIC = 29
+N_PERIODIC = 33
+
+
+def richards_names() -> list[str]:
+    """Names of lcPeriodic[4..32] in index order (see :mod:`agnlc.periodic`)."""
+    names = []
+    for i in (1, 2, 3):
+        names += [f"freq{i}_harmonics_amplitude_{j}" for j in range(1, 5)]
+        names += [f"freq{i}_frequency"]
+        names += [f"freq{i}_harmonics_rel_phase_{j}" for j in range(2, 5)]
+    return [*names, "freq_signif", "freq_signif_ratio_21", "freq_signif_ratio_31", "freq_varrat", "freq_y_offset"]
+
+
+#: lcNonPeriodic index -> (name, unit, definition)
+NONPERIODIC: dict[int, tuple[str, str, str]] = {
+    0: ("amplitude", "mag", "Half the difference between the maximum and minimum magnitude"),
+    1: ("beyond1std", "", "Fraction of epochs more than 1 standard deviation from the mean"),
+    2: ("flux_percentile_ratio_mid20", "", "(m60 - m40) / (m95 - m5), m_q the q-th percentile"),
+    3: ("flux_percentile_ratio_mid35", "", "(m67.5 - m32.5) / (m95 - m5)"),
+    4: ("flux_percentile_ratio_mid50", "", "(m75 - m25) / (m95 - m5)"),
+    5: ("flux_percentile_ratio_mid65", "", "(m82.5 - m17.5) / (m95 - m5)"),
+    6: ("flux_percentile_ratio_mid80", "", "(m90 - m10) / (m95 - m5)"),
+    7: ("linear_trend", "mag/d", "Slope of the least-squares line m(t)"),
+    8: ("max_slope", "mag/d", "Maximum |Δm/Δt| between consecutive epochs"),
+    9: ("median_absolute_deviation", "mag", "median(|m - median(m)|)"),
+    10: ("median_buffer_range_percentage", "", "Fraction of epochs within 10% of the half-range of the median"),
+    11: ("pair_slope_trend", "", "Of the last 30 epochs, fraction of consecutive pairs getting brighter (Δm < 0)"),
+    12: ("percent_amplitude", "mag", "max(|max(m) - median(m)|, |median(m) - min(m)|)"),
+    13: ("percent_difference_flux_percentile", "", "(m95 - m5) / median(m)"),
+    14: ("QSO", "", "log10 χ²_QSO/ν under the fixed quasar DRW (gpfit.qso_chi2; Butler & Bloom 2011 style)"),
+    15: ("non_QSO", "", "log10 χ²/ν with the same variance uncorrelated (gpfit.qso_chi2)"),
+    16: ("skew", "", "Unbiased sample skewness"),
+    17: ("small_kurtosis", "", "Unbiased excess kurtosis"),
+    18: ("std", "mag", "Sample standard deviation (ddof=1)"),
+    19: ("stetson_j", "", "Stetson (1996) J over consecutive pairs: Σ sgn(P) sqrt|P| / (n-1), P = δ_i δ_i+1"),
+    20: ("stetson_k", "", "Stetson K: Σ|δ| / sqrt(n Σδ²), δ = sqrt(n/(n-1)) (m - <m>_w)/σ"),
+    21: ("variance_over_median", "mag", "Sample variance (ddof=1) divided by the median magnitude"),
+    22: ("chi2_dof", "", "Σ((m - <m>_w)/σ)² / (n - 1), <m>_w the inverse-variance weighted mean"),
+    23: ("excess_variance", "mag²", "s² - <σ²>: sample variance minus the mean squared error"),
+    24: ("normalised_excess_variance", "", "(s² - <σ²>) / <m>²"),
+    25: ("cusum_range", "", "Range of the cumulative sum of (m - <m>)/(n s)"),
+    26: ("von_neumann_ratio", "", "η = Σ(m_i+1 - m_i)² / ((n-1) s²)"),
+    27: ("drw_sigma", "mag", "DRW σ by maximum likelihood (SF∞ = sqrt(2) σ); not fitted below 10 epochs"),
+    28: ("drw_tau", "d", "DRW τ by maximum likelihood (observed frame); not fitted below 10 epochs"),
+}
+
+#: lcPeriodic index -> (name, unit, definition)
+PERIODIC: dict[int, tuple[str, str, str]] = {
+    0: ("dho_a1", "1/d", "DHO (CARMA(2,1)) a1 by maximum likelihood; g, r, i with > 30 epochs"),
+    1: ("dho_a2", "1/d²", "DHO a2"),
+    2: ("dho_b0", "mag/d^1.5", "DHO b0 (driving-noise amplitude)"),
+    3: ("dho_b1", "mag/d^0.5", "DHO b1 (moving-average amplitude)"),
+}
+for _k, _name in enumerate(richards_names(), start=4):
+    _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""
+    _unit = "rad" if "rel_phase" in _name else _unit
+    PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.periodic")
+assert len(NONPERIODIC) == N_NONPERIODIC and len(PERIODIC) == N_PERIODIC
