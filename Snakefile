@@ -32,6 +32,7 @@ rule all:
     input:
         "results/samples/targets.parquet",
         "results/s82ObjectTable.parquet",
+        "results/xmmlssObjectTable.parquet",
         "results/ObjectTable.parquet",
         "results/ObjectTable.schema.yaml",
         "results/figures/lightcurve.png",

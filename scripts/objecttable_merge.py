@@ -1,18 +1,22 @@
-"""Rule objecttable: the merged results/ObjectTable.parquet."""
+"""Rule objecttable: the merged results/ObjectTable.parquet (XMM-LSS rows replace matched S82 rows)."""
 
 import logging
 
 from agnlc import provenance
 from agnlc.io import read_table, write_table
-from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA, merge_tables
+from agnlc.objecttable import MERGED_SCHEMA, merge_tables
 from agnlc.runner import script_main
 
 
 def main(smk):
-    s82 = read_table(smk.input.s82)
-    merged = merge_tables(s82, S82_SCHEMA.empty())
-    write_table(merged, smk.output[0], MERGED_SCHEMA, provenance.build("objecttable", {}))
-    logging.getLogger("agnlc.objecttable").info("%d rows x %d columns", *merged.shape)
+    s82, xmm = read_table(smk.input.s82), read_table(smk.input.xmmlss)
+    merged = merge_tables(s82, xmm, smk.params.radius_arcsec)
+    dropped = len(s82) + len(xmm) - len(merged)
+    prov = provenance.build("objecttable", dict(smk.params), s82_rows_dropped=dropped)
+    write_table(merged, smk.output[0], MERGED_SCHEMA, prov)
+    logging.getLogger("agnlc.objecttable").info(
+        "%d rows x %d columns (%d S82 rows with an XMM-LSS counterpart dropped)", *merged.shape, dropped
+    )
 
 
 script_main(main, snakemake)  # noqa: F821

@@ -88,6 +88,13 @@ def _flags(x: NDArray, bounds: NDArray, converged: bool, finite: bool) -> int:
     return flags | (FLAG_AT_BOUND if at.any() else 0)
 
 
+def _prepare(t: NDArray, y: NDArray, yerr: NDArray) -> tuple[NDArray, NDArray, NDArray, float, float, float]:
+    """float64 arrays, the weighted mean, the standard deviation (>= 2 mmag) and the baseline."""
+    t, y, yerr = (np.asarray(a, dtype=np.float64) for a in (t, y, yerr))
+    mu = float(np.average(y, weights=1.0 / yerr**2))
+    return t, y, yerr, mu, max(float(np.std(y)), 2e-3), float(t[-1] - t[0])
+
+
 def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.float64]) -> FitResult:
     """Maximum-likelihood DRW: ``params = (σ [mag], τ [d], mean [mag])``.
 
@@ -95,10 +102,7 @@ def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     if that fit ends at a bound or does not converge; flags
     ``FLAG_SHORT_BASELINE`` when the baseline is shorter than 10 τ.
     """
-    t, y, yerr = (np.asarray(a, dtype=np.float64) for a in (t, y, yerr))
-    mu = float(np.average(y, weights=1.0 / yerr**2))
-    sd = max(float(np.std(y)), 2e-3)
-    baseline = float(t[-1] - t[0])
+    t, y, yerr, mu, sd, baseline = _prepare(t, y, yerr)
     bounds = np.vstack([_DRW_BOUNDS, [[mu - 5.0, mu + 5.0]]])
 
     def nll(p: NDArray) -> float:
@@ -124,10 +128,7 @@ def fit_dho(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     Start: an overdamped DHO with the DRW-like long timescale baseline/10 and a 10-d short
     timescale, scaled to the sample variance.
     """
-    t, y, yerr = (np.asarray(a, dtype=np.float64) for a in (t, y, yerr))
-    mu = float(np.average(y, weights=1.0 / yerr**2))
-    sd = max(float(np.std(y)), 2e-3)
-    baseline = float(t[-1] - t[0])
+    t, y, yerr, mu, sd, baseline = _prepare(t, y, yerr)
     bounds = np.vstack([_DHO_BOUNDS, [[mu - 5.0, mu + 5.0]]])
 
     def nll(p: NDArray) -> float:

@@ -1,18 +1,21 @@
 """Stripe 82 Object-table rows in LSST (LSE-163, flattened) column names, and the merge.
 
-Filled so far, for the SDSS bands from the SDSS Stripe 82 coadd:
+Per band the photometry comes from the first catalogue of ``S82_PRECEDENCE`` (DES DR2 → SDSS
+Stripe 82 coadd → SDSS DR16) with a finite PSF flux for that target (``photSource_{b}`` names it):
 
-* ``psFlux_{b}, psFluxErr_{b}``: PSF asinh magnitude to AB flux (nJy), SDSS→AB offsets applied
-  in flux space; ``psMag_{b}, psMagErr_{b}``: the AB magnitude of that flux (NaN for
-  non-positive flux), error ``a σ_f / f``;
-* ``bdFlux/bdMag``: the same from ``modelMag``;
-* ``extendedness_{b} = 1 - probPSF_{b}``;
+* ``psFlux_{b}, psFluxErr_{b}`` (nJy): DES ``WAVG_MAG_PSF`` (AB, linear error form), or the SDSS
+  asinh ``psfMag`` converted to AB flux with the SDSS→AB offsets applied in flux space;
+  ``psMag_{b}, psMagErr_{b}``: the AB magnitude of that flux (NaN for non-positive flux);
+* ``bdFlux/bdMag``: the same from DES ``MAG_AUTO`` or SDSS ``modelMag``;
+* ``extendedness_{b}``: ``1 - CLASS_STAR`` (DES) or ``1 - probPSF`` (SDSS);
+* ``flags_{b}``: the filling catalogue's flags;
 * ``stdColor_k``/``stdColorErr_k`` from the PSF fluxes of adjacent bands;
-* ``flags_{b}`` (the coadd's ``flags``) and ``photSource_{b}`` (``sdss_s82_coadd``);
-* ``lcNonPeriodic[k]_{b}`` from the features stage.
+* ``psPm_ra/dec`` from NSC DR2; ``class``/``z`` from SDSS spectra (:func:`spec_class`);
+  ``photoZ_pest`` from the DR16 photo-z; ``lc*`` from the features stage.
 
-Every other contract column is present and NaN (null) until its source is added; a target
-without a catalogue match keeps NaNs and ``photSource_{b}`` null, never zeros.
+A target without a match keeps NaNs and a null ``photSource_{b}``, never zeros. The XMM-LSS
+rows (:func:`xmmlss_rows`) take u from CFHTLS and grizy from HSC; :func:`merge_tables` drops the
+Stripe 82 rows that have an XMM-LSS counterpart.
 """
 
 from __future__ import annotations
@@ -22,11 +25,23 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from agnlc.footprint import in_s82
-from agnlc.photometry import colour, flux_to_ab_mag, sdss_asinh_to_ab_flux
+from agnlc.crossmatch import match_nearest
+from agnlc.footprint import in_s82, in_xmmlss
+from agnlc.photometry import ab_mag_to_flux, clean_sentinels, colour, flux_to_ab_mag, sdss_asinh_to_ab_flux
 from agnlc.schema import OBJECT_BANDS, TableSchema, object_table_schema
 
-__all__ = ["COLUMN_SOURCES", "MERGED_SCHEMA", "S82_SCHEMA", "merge_tables", "s82_rows", "schema_document"]
+__all__ = [
+    "COLUMN_SOURCES",
+    "HIGHZ_QSO_MIN_Z",
+    "MERGED_SCHEMA",
+    "S82_PRECEDENCE",
+    "S82_SCHEMA",
+    "merge_tables",
+    "s82_rows",
+    "schema_document",
+    "spec_class",
+    "xmmlss_rows",
+]
 
 S82_SCHEMA: TableSchema = object_table_schema()
 MERGED_SCHEMA: TableSchema = object_table_schema(with_field=True)
@@ -48,7 +63,57 @@ def _empty_rows(schema: TableSchema, n: int) -> dict[str, object]:
     return cols
 
 
-def s82_rows(targets: pd.DataFrame, coadd: pd.DataFrame, features: pd.DataFrame) -> pd.DataFrame:
+#: Spectroscopic quasars at or above this redshift are ``highZQso`` (as the mock sky labels them).
+HIGHZ_QSO_MIN_Z = 3.0
+#: Photometry precedence per band in the Stripe 82 table (SPEC §4).
+S82_PRECEDENCE = ("des_dr2", "sdss_s82_coadd", "sdss_dr16")
+
+
+def _sdss_photometry(m: pd.DataFrame, b: str) -> dict[str, np.ndarray]:
+    """psFlux/bdFlux (nJy, AB) and magnitudes from SDSS asinh psfMag/modelMag; extendedness 1 - probPSF."""
+    out = {}
+    for src, pref in (("psfMag", "ps"), ("modelMag", "bd")):
+        f, e = sdss_asinh_to_ab_flux(m[f"{src}_{b}"].to_numpy(float), m[f"{src}Err_{b}"].to_numpy(float), b)
+        mag, mag_err = flux_to_ab_mag(f, e)
+        out |= {f"{pref}Flux": f, f"{pref}FluxErr": e, f"{pref}Mag": mag, f"{pref}MagErr": mag_err}
+    out["extendedness"] = 1.0 - m[f"probPSF_{b}"].to_numpy(float)
+    out["flags"] = m["flags"].to_numpy(float)
+    return out
+
+
+def _des_photometry(m: pd.DataFrame, b: str) -> dict[str, np.ndarray]:
+    """DES DR2: WAVG_MAG_PSF -> ps, MAG_AUTO -> bd (AB; 99 and other sentinels -> NaN); 1 - CLASS_STAR."""
+    B = b.upper()
+    out = {}
+    for src, err, pref in (("WAVG_MAG_PSF", "WAVG_MAGERR_PSF", "ps"), ("MAG_AUTO", "MAGERR_AUTO", "bd")):
+        mag = clean_sentinels(m[f"{src}_{B}"].to_numpy(float), (-999.0, 99.0, 100.0))
+        f, e = ab_mag_to_flux(mag, m[f"{err}_{B}"].to_numpy(float), error_form="linear")
+        mag2, mag_err = flux_to_ab_mag(f, e)
+        out |= {f"{pref}Flux": f, f"{pref}FluxErr": e, f"{pref}Mag": mag2, f"{pref}MagErr": mag_err}
+    out["extendedness"] = 1.0 - m[f"CLASS_STAR_{B}"].to_numpy(float)
+    out["flags"] = m[f"FLAGS_{B}"].to_numpy(float)
+    return out
+
+
+def spec_class(cls: pd.Series, sub: pd.Series, z: pd.Series, warning: pd.Series) -> pd.Series:
+    """SDSS spectroscopic class -> Object-table class (Star, Gal, Qso, highZQso, Agn); null if zWarning."""
+    c = cls.astype("string").str.upper()
+    out = pd.Series(pd.NA, index=cls.index, dtype="string")
+    out[c == "STAR"] = "Star"
+    out[c == "GALAXY"] = "Gal"
+    out[(c == "GALAXY") & sub.astype("string").str.upper().str.contains("AGN").fillna(False)] = "Agn"
+    out[c == "QSO"] = "Qso"
+    out[(c == "QSO") & (z.astype(float) >= HIGHZ_QSO_MIN_Z)] = "highZQso"
+    out[warning.fillna(0).astype(int) != 0] = pd.NA
+    return out
+
+
+def s82_rows(
+    targets: pd.DataFrame,
+    coadd: pd.DataFrame,
+    features: pd.DataFrame,
+    catalogs: dict[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
     """Object-table rows of one shard (targets inside the Stripe 82 footprint only).
 
     Parameters
@@ -58,8 +123,19 @@ def s82_rows(targets: pd.DataFrame, coadd: pd.DataFrame, features: pd.DataFrame)
     coadd
         :func:`agnlc.catalogs.match_s82_coadd` output.
     features
-        The shard's features (``objectid`` + ``lcNonPeriodic[k]_{b}`` columns).
+        The shard's features (``objectid`` + ``lc*`` columns).
+    catalogs
+        :func:`agnlc.catalogs.match_catalog` outputs by name (``des_dr2``, ``sdss_dr16``,
+        ``nsc_dr2``, ``sdss_specobj``; missing ones count as no match).
+
+    Notes
+    -----
+    Per band the photometry comes from the first of DES DR2 → S82 coadd → SDSS DR16 with a
+    finite PSF flux there (``photSource_{b}`` says which; DES has no u, SDSS no y). Proper
+    motions from NSC DR2 (Gaia EDR3 first once it is matched); ``class`` and ``z`` from SDSS
+    spectra; ``photoZ_pest`` from the DR16 photo-z.
     """
+    catalogs = catalogs or {}
     t = targets[in_s82(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
     n = len(t)
     cols = _empty_rows(S82_SCHEMA, n)
@@ -67,40 +143,150 @@ def s82_rows(targets: pd.DataFrame, coadd: pd.DataFrame, features: pd.DataFrame)
     cols["ra"] = t["ra"].to_numpy()
     cols["dec"] = t["dec"].to_numpy()
     df = pd.DataFrame(cols)
-    m = coadd.set_index("objectid").reindex(df["objectId"])
-    has = m["cat_id"].notna().to_numpy()
-    for b in SDSS_BANDS:
-        for src, pref in (("psfMag", "ps"), ("modelMag", "bd")):
-            f, e = sdss_asinh_to_ab_flux(m[f"{src}_{b}"].to_numpy(float), m[f"{src}Err_{b}"].to_numpy(float), b)
-            mag, mag_err = flux_to_ab_mag(f, e)
-            df[f"{pref}Flux_{b}"] = f
-            df[f"{pref}FluxErr_{b}"] = e
-            df[f"{pref}Mag_{b}"] = mag
-            df[f"{pref}MagErr_{b}"] = mag_err
-        df[f"extendedness_{b}"] = 1.0 - m[f"probPSF_{b}"].to_numpy(float)
-        df[f"flags_{b}"] = pd.array(np.where(has, m["flags"].to_numpy(float), np.nan), dtype="Float64").astype("Int64")
-        df[f"photSource_{b}"] = pd.array(np.where(has, "sdss_s82_coadd", None), dtype="string")
+    ids = df["objectId"]
+
+    def matched(frame: pd.DataFrame | None) -> pd.DataFrame:
+        if frame is None or frame.empty:
+            return pd.DataFrame(index=ids)
+        return frame.drop_duplicates("objectid").set_index("objectid").reindex(ids)
+
+    sources = {
+        "des_dr2": matched(catalogs.get("des_dr2")),
+        "sdss_s82_coadd": matched(coadd),
+        "sdss_dr16": matched(catalogs.get("sdss_dr16")),
+    }
+    for b in OBJECT_BANDS:
+        filled = np.zeros(n, bool)
+        src_name = np.full(n, None, dtype=object)
+        for name in S82_PRECEDENCE:
+            m = sources[name]
+            if name == "des_dr2":
+                if f"WAVG_MAG_PSF_{b.upper()}" not in m:
+                    continue
+                vals = _des_photometry(m, b)
+            else:
+                if f"psfMag_{b}" not in m:
+                    continue
+                vals = _sdss_photometry(m, b)
+            take = ~filled & np.isfinite(vals["psFlux"])
+            for k, v in vals.items():
+                col = f"{k}_{b}"
+                if k == "flags":
+                    cur = df[col].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+                    df[col] = pd.array(np.where(take, v, cur), dtype="Float64").astype("Int64")
+                else:
+                    df[col] = np.where(take, v, df[col].to_numpy(float))
+            src_name[take] = name
+            filled |= take
+        df[f"photSource_{b}"] = pd.array(src_name, dtype="string")
     for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
         c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
         df[f"stdColor_{k}"] = c
         df[f"stdColorErr_{k}"] = ce
-    feat = features.set_index("objectid").reindex(df["objectId"])
+    nsc = matched(catalogs.get("nsc_dr2"))
+    if "pmra" in nsc:
+        df["psPm_ra"] = nsc["pmra"].to_numpy(float)
+        df["psPm_dec"] = nsc["pmdec"].to_numpy(float)
+    spec = matched(catalogs.get("sdss_specobj"))
+    if "class" in spec:
+        df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
+        df["z"] = np.where(df["class"].notna(), spec["z"].to_numpy(float), np.nan)
+    dr16 = sources["sdss_dr16"]
+    if "photoz" in dr16:
+        df["photoZ_pest"] = dr16["photoz"].to_numpy(float)
+    feat = features.set_index("objectid").reindex(ids)
     for c in feat.columns:
         if c.startswith("lcNonPeriodic[") or c.startswith("lcPeriodic["):
             df[c] = feat[c].to_numpy(float)
     return df[S82_SCHEMA.names]
 
 
-def merge_tables(s82: pd.DataFrame, xmmlss: pd.DataFrame) -> pd.DataFrame:
-    """The merged ObjectTable: XMM-LSS rows plus the Stripe 82 rows without an XMM-LSS counterpart.
+def xmmlss_rows(targets: pd.DataFrame, catalogs: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """XMM-LSS Object-table rows of one shard (targets inside the XMM-LSS box only).
 
-    So far the XMM-LSS table is empty (its catalogues are not mirrored yet); the matching of
-    XMM-LSS to Stripe 82 sources arrives with them.
+    u from CFHTLS-Wide (3″ aperture ``uap3`` → ps, Kron ``uauto`` → bd, ``1 - cl_u``), grizy from
+    HSC (``PsfFlux`` → ps, ``GaussianFlux`` → bd, both nJy; the pipeline's extendedness; flags =
+    the saturation flag); photo-z from XMM-SERVS for its X-ray sources, else the SDSS DR16
+    photo-z; class and z from SDSS spectra; NSC proper motions; lc* NaN (no deep time-domain
+    data there, as the seed says).
     """
+    catalogs = catalogs or {}
+    t = targets[in_xmmlss(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
+    n = len(t)
+    df = pd.DataFrame(_empty_rows(S82_SCHEMA, n))
+    df["objectId"] = t["objectid"].to_numpy(dtype=np.int64)
+    df["ra"] = t["ra"].to_numpy()
+    df["dec"] = t["dec"].to_numpy()
+    ids = df["objectId"]
+
+    def matched(name: str) -> pd.DataFrame:
+        frame = catalogs.get(name)
+        if frame is None or frame.empty:
+            return pd.DataFrame(index=ids)
+        return frame.drop_duplicates("objectid").set_index("objectid").reindex(ids)
+
+    cf = matched("cfhtls_w")
+    if "uap3" in cf:
+        for src, err, pref in (("uap3", "e_uap3", "ps"), ("uauto", "e_uauto", "bd")):
+            mag = clean_sentinels(cf[src].to_numpy(float), (-999.0, 99.0, 100.0))
+            f, e = ab_mag_to_flux(mag, cf[err].to_numpy(float), error_form="linear")
+            m2, me = flux_to_ab_mag(f, e)
+            df[f"{pref}Flux_u"], df[f"{pref}FluxErr_u"], df[f"{pref}Mag_u"], df[f"{pref}MagErr_u"] = f, e, m2, me
+        df["extendedness_u"] = 1.0 - cf["cl_u"].to_numpy(float)
+        df["photSource_u"] = pd.array(np.where(np.isfinite(df["psFlux_u"]), "cfhtls_w", None), dtype="string")
+    hsc = matched("hsc")
+    for b in "grizy":
+        if f"{b}_base_PsfFlux_instFlux" not in hsc:
+            continue
+        for src, pref in (("PsfFlux", "ps"), ("GaussianFlux", "bd")):
+            f = hsc[f"{b}_base_{src}_instFlux"].to_numpy(float)
+            e = hsc[f"{b}_base_{src}_instFluxErr"].to_numpy(float)
+            m2, me = flux_to_ab_mag(f, e)
+            df[f"{pref}Flux_{b}"], df[f"{pref}FluxErr_{b}"], df[f"{pref}Mag_{b}"], df[f"{pref}MagErr_{b}"] = (
+                f,
+                e,
+                m2,
+                me,
+            )
+        df[f"extendedness_{b}"] = hsc[f"{b}_base_ClassificationExtendedness_value"].to_numpy(float)
+        sat = hsc[f"{b}_base_PixelFlags_flag_saturated"].to_numpy(float)
+        df[f"flags_{b}"] = pd.array(sat, dtype="Float64").astype("Int64")
+        df[f"photSource_{b}"] = pd.array(np.where(hsc["cat_id"].notna(), "hsc", None), dtype="string")
+    for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
+        c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
+        df[f"stdColor_{k}"], df[f"stdColorErr_{k}"] = c, ce
+    nsc = matched("nsc_dr2")
+    if "pmra" in nsc:
+        df["psPm_ra"], df["psPm_dec"] = nsc["pmra"].to_numpy(float), nsc["pmdec"].to_numpy(float)
+    spec = matched("sdss_specobj")
+    if "class" in spec:
+        df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
+        df["z"] = np.where(df["class"].notna(), spec["z"].to_numpy(float), np.nan)
+    pz = np.full(n, np.nan)
+    dr16 = matched("sdss_dr16")
+    if "photoz" in dr16:
+        pz = dr16["photoz"].to_numpy(float)
+    servs = matched("xmm_servs")
+    if "zphot" in servs:
+        xz = servs["zphot"].to_numpy(float)
+        pz = np.where(np.isfinite(xz), xz, pz)
+    df["photoZ_pest"] = pz
+    return df[S82_SCHEMA.names]
+
+
+def merge_tables(s82: pd.DataFrame, xmmlss: pd.DataFrame, radius_arcsec: float = 1.0) -> pd.DataFrame:
+    """The merged ObjectTable: every XMM-LSS row, plus the Stripe 82 rows without an XMM-LSS
+    counterpart within ``radius_arcsec`` (astropy nearest-neighbour match); ``field`` says which.
+    """
+    s82 = s82.reset_index(drop=True)
+    if len(s82) and len(xmmlss):
+        si, _, _ = match_nearest(s82["ra"], s82["dec"], xmmlss["ra"], xmmlss["dec"], radius_arcsec)
+        s82 = s82.drop(index=s82.index[si])
     a = s82.assign(field="s82")
     b = xmmlss.assign(field="xmmlss")
     frames = [f for f in (b, a) if len(f)]
     out = pd.concat(frames, ignore_index=True) if frames else a
+    out = out.drop_duplicates("objectId", keep="first")  # an object in both fields stays once (XMM-LSS)
     return out.sort_values("objectId", kind="stable").reset_index(drop=True)[MERGED_SCHEMA.names]
 
 
@@ -109,22 +295,22 @@ COLUMN_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("objectId", "targets", "the sample's objectid (HEALPix order-29 index of ra, dec)"),
     ("ra", "targets", "the sample's position"),
     ("dec", "targets", "the sample's position"),
-    ("psPm_", "objecttable_s82_shard", "Gaia EDR3, else NSC DR2 (not yet filled: NaN)"),
+    ("psPm_", "objecttable_s82_shard", "NSC DR2 pmra/pmdec (Gaia EDR3 first: not matched yet)"),
     ("psParallax", "objecttable_s82_shard", "Gaia EDR3 (not yet filled: NaN)"),
-    ("psFlux", "objecttable_s82_shard", "PSF photometry: S82 coadd psfMag (asinh, SDSS->AB in flux space)"),
-    ("bdFlux", "objecttable_s82_shard", "extended photometry: S82 coadd modelMag"),
+    ("psFlux", "objecttable_s82_shard", "PSF flux: DES WAVG_MAG_PSF, else S82 coadd, else DR16 psfMag (asinh->AB)"),
+    ("bdFlux", "objecttable_s82_shard", "extended flux: DES MAG_AUTO, else S82 coadd, else DR16 modelMag"),
     ("psMag", "objecttable_s82_shard", "AB magnitude of psFlux"),
     ("bdMag", "objecttable_s82_shard", "AB magnitude of bdFlux"),
-    ("extendedness_", "objecttable_s82_shard", "1 - probPSF (SDSS)"),
+    ("extendedness_", "objecttable_s82_shard", "1 - CLASS_STAR (DES) or 1 - probPSF (SDSS), same source as psFlux"),
     ("stdColor", "objecttable_s82_shard", "-2.5 log10 of adjacent-band psFlux ratios, errors from flux errors"),
-    ("class", "objecttable_s82_shard", "SDSS spectroscopic class (not yet filled: null)"),
-    ("z", "objecttable_s82_shard", "SDSS spectroscopic redshift (not yet filled: NaN)"),
-    ("photoZ_pest", "objecttable_s82_shard", "SDSS DR16 photo-z / XMM-SERVS (not yet filled: NaN)"),
+    ("class", "objecttable_s82_shard", "SDSS DR16 spectra class (QSO z >= 3: highZQso; zWarning: null)"),
+    ("z", "objecttable_s82_shard", "SDSS DR16 spectroscopic redshift"),
+    ("photoZ_pest", "objecttable_s82_shard", "SDSS DR16 photo-z (XMM-SERVS in the XMM-LSS table)"),
     ("flags_", "objecttable_s82_shard", "photometry flags of the catalogue that filled the band"),
     ("photSource_", "objecttable_s82_shard", "name of the catalogue that filled the band"),
     ("lcPeriodic[", "features", "agnlc.featuredefs.PERIODIC, on the band's light curve in magnitudes"),
     ("lcNonPeriodic[", "features", "agnlc.featuredefs.NONPERIODIC, on the band's light curve in magnitudes"),
-    ("field", "objecttable", "s82 or xmmlss"),
+    ("field", "objecttable", "s82 or xmmlss (XMM-LSS rows: u CFHTLS, grizy HSC, photo-z XMM-SERVS)"),
 )
 
 

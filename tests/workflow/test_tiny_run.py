@@ -35,8 +35,17 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
         validate(pd.read_parquet(p), EVENTS, where=str(p))
     assert len(list((wd / "results/events").rglob("*.parquet"))) == 4  # heasarc, icecube x 2 shards
     s82 = validate(pd.read_parquet(wd / "results/s82ObjectTable.parquet"), S82_SCHEMA)
+    xmm = validate(pd.read_parquet(wd / "results/xmmlssObjectTable.parquet"), S82_SCHEMA)
     obj = validate(pd.read_parquet(wd / "results/ObjectTable.parquet"), MERGED_SCHEMA)
-    assert len(obj) == len(s82) > 0
+    assert len(s82) > 0 and len(xmm) >= 5  # the tiny sky's five X-ray AGN are in XMM-LSS
+    # the seed's Stripe 82 boxes (RA 0-45 reaches Dec -7) contain XMM-LSS: those S82 rows are dropped
+    both = set(s82["objectId"]) & set(xmm["objectId"])
+    assert len(both) >= 5 and obj["objectId"].is_unique
+    assert len(obj) == len(s82) + len(xmm) - len(both)
+    assert (obj["field"] == "xmmlss").sum() == len(xmm)
+    assert (obj.set_index("objectId").loc[sorted(both), "field"] == "xmmlss").all()
+    assert xmm["lcNonPeriodic[28]_g"].isna().all() and xmm["photSource_i"].eq("hsc").sum() >= 5
+    assert xmm["photoZ_pest"].notna().sum() >= 5
     assert (wd / "results/figures/lightcurve.png").stat().st_size > 10_000
     for archive in ("sdss_s82", "ztf", "ps1", "gaia", "wise", "crts", "alerce", "tess_kepler", "hcv"):
         for shard in ("1-of-2", "2-of-2"):
@@ -77,14 +86,14 @@ def test_light_curves_have_the_cadence_written(tiny_run):
     assert abs(pull.mean()) < 0.1 and 0.9 < pull.std() < 1.1
 
 
-def test_object_table_photometry_from_the_coadd(tiny_run):
+def test_object_table_photometry_agrees_with_truth(tiny_run):
     obj = pd.read_parquet(tiny_run / "results/ObjectTable.parquet")
     truth = pd.read_parquet(tiny_run / "results/mocksky/truth.parquet").set_index("objectid")
     t = truth.reindex(obj["objectId"])  # the LaMassa 2015 object is real, not in the truth
     bright = (t["psfmag_r"] < 20.0).to_numpy()
     diff = obj["psMag_r"].to_numpy()[bright] - t["psfmag_r"].to_numpy()[bright]
     assert np.nanmedian(np.abs(diff)) < 0.05  # coadd r photometry of bright objects within 0.05 mag
-    assert set(obj["field"]) == {"s82"}
+    assert set(obj["field"]) == {"s82", "xmmlss"}
 
 
 def test_second_dry_run_has_nothing_to_do(tiny_run):
@@ -179,3 +188,48 @@ def test_features_and_validation_report(tiny_run):
     # the S82-band features reach the Object table
     obj = pd.read_parquet(tiny_run / "results/s82ObjectTable.parquet")
     assert obj["lcNonPeriodic[28]_g"].notna().sum() > 5 and obj["lcPeriodic[8]_r"].notna().sum() > 5
+
+
+def test_object_table_recomputed_from_the_catalogue_matches(tiny_run):
+    """Precedence DES -> S82 coadd -> DR16 and the conversions, recomputed from the match files."""
+    from agnlc.photometry import ab_mag_to_flux, sdss_asinh_to_ab_flux
+
+    wd = tiny_run
+    obj = pd.read_parquet(wd / "results/s82ObjectTable.parquet").set_index("objectId")
+
+    def cat(name):
+        return pd.concat(pd.read_parquet(f) for f in sorted((wd / f"results/catalogs/{name}").glob("*.parquet")))
+
+    des, coadd, dr16 = (cat(n).set_index("objectid") for n in ("des_dr2", "sdss_s82_coadd", "sdss_dr16"))
+    checked = 0
+    for oid, row in obj.iterrows():
+        for b in "ugriz":
+            want_src, want_flux = None, np.nan
+            if oid in des.index and b != "u":
+                f, _ = ab_mag_to_flux(des.loc[oid, f"WAVG_MAG_PSF_{b.upper()}"], 0.0)
+                if des.loc[oid, f"WAVG_MAG_PSF_{b.upper()}"] < 90 and np.isfinite(f):
+                    want_src, want_flux = "des_dr2", float(f)
+            for name, c in (("sdss_s82_coadd", coadd), ("sdss_dr16", dr16)):
+                if want_src is None and oid in c.index:
+                    f, _ = sdss_asinh_to_ab_flux(c.loc[oid, f"psfMag_{b}"], 0.0, b)
+                    if np.isfinite(f):
+                        want_src, want_flux = name, float(f)
+            got = row[f"photSource_{b}"]
+            assert (None if pd.isna(got) else got) == want_src, (oid, b)
+            if want_src is not None:
+                assert np.isclose(row[f"psFlux_{b}"], want_flux, rtol=1e-9), (oid, b)
+                checked += 1
+    assert checked > 100
+    assert (obj["photSource_g"] == "des_dr2").sum() > 10 and (obj["photSource_u"] == "sdss_s82_coadd").sum() > 10
+
+
+def test_object_table_class_and_redshift_agree_with_truth(tiny_run):
+    obj = pd.read_parquet(tiny_run / "results/s82ObjectTable.parquet")
+    truth = pd.read_parquet(tiny_run / "results/mocksky/truth.parquet").set_index("objectid")
+    lab = obj[obj["class"].notna()]
+    assert len(lab) > 5
+    t = truth.reindex(lab["objectId"])
+    assert (lab["class"].to_numpy() == t["cls"].to_numpy()).all()
+    qso = lab["class"].isin(["Qso", "highZQso"]).to_numpy()
+    assert np.allclose(lab["z"].to_numpy()[qso], t["z"].to_numpy()[qso], atol=0.005)
+    assert obj["psPm_ra"].notna().sum() > 5

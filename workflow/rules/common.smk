@@ -6,6 +6,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
 from agnlc.config import ConfigError, validate_config  # noqa: E402
 from agnlc.archives import EVENT_REGISTRY, REGISTRY  # noqa: E402
+from agnlc.catalogs import CATALOGS  # noqa: E402
 
 try:
     config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
@@ -44,6 +45,13 @@ def check_mirrors():
                     f"config key {section}.{name}.mirror: folder {acfg['mirror']!r} does not exist "
                     "(and the mock sky does not write it)"
                 )
+    for name, ccfg in config["objecttable"]["catalogs"].items():
+        if ccfg["transport"] == "mirror" and not mirror_produced_by_mocksky(ccfg["mirror"]):
+            if not Path(ccfg["mirror"]).is_dir():
+                raise WorkflowError(
+                    f"config key objecttable.catalogs.{name}.mirror: folder {ccfg['mirror']!r} does not exist "
+                    "(and the mock sky does not write it)"
+                )
 
 
 check_mirrors()
@@ -54,7 +62,7 @@ def sample_inputs(wildcards):
     files = list(config["samples"]["files"])
     files += [str(BASEDIR / "resources" / "literature" / f"{name}.ecsv") for name in config["samples"]["literature"]]
     if MOCK:
-        names = {"literature": "literature.ecsv", "sdss": "sdss.csv"}
+        names = {"literature": "literature.ecsv", "sdss": "sdss.csv", "xmmlss": "xmmlss.csv"}
         files += [f"{MOCKDIR}/samples/{names[s]}" for s in config["samples"]["mock"]]
     return files
 
@@ -63,6 +71,20 @@ def archive_mirror(name, section="archives"):
     """The mirror folder of an archive as a rule input ([] for live transports)."""
     acfg = config[section][name]
     return [acfg["mirror"]] if acfg["transport"] == "mirror" else []
+
+
+CATALOG_NAMES = list(CATALOGS)
+
+
+def catalog_mirror(name):
+    """The mirror folder of an Object-table catalogue as a rule input ([] for live transports)."""
+    ccfg = config["objecttable"]["catalogs"][name]
+    return [ccfg["mirror"]] if ccfg["transport"] == "mirror" else []
+
+
+def catalog_shards(wildcards):
+    """Every catalogue's matches for one shard, keyed by catalogue name."""
+    return {name: f"results/catalogs/{name}/{wildcards.shard}.parquet" for name in CATALOG_NAMES}
 
 
 def archive_shards(wildcards):

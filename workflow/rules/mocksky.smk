@@ -13,6 +13,7 @@ rule mocksky:
         truth=f"{MOCKDIR}/truth.parquet",
         literature=f"{MOCKDIR}/samples/literature.ecsv",
         sdss=f"{MOCKDIR}/samples/sdss.csv",
+        xmmlss=f"{MOCKDIR}/samples/xmmlss.csv",
         epochs=directory(f"{MOCKDIR}/truth/epochs"),
         mirrors=[directory(f"{MOCKDIR}/mirrors/{m}") for m in MOCK_MIRRORS],
         catalogs=[directory(f"{MOCKDIR}/catalogs/{c}") for c in MOCK_CATALOGS],

@@ -20,12 +20,39 @@ rule catalog_s82_coadd:
         "../../scripts/catalog_s82_coadd.py"
 
 
+# The other Object-table catalogues: one rule per catalogue (catalog_<name>), one job per shard.
+for _cat in CATALOG_NAMES:
+
+    rule:
+        name:
+            f"catalog_{_cat}"
+        input:
+            targets="results/samples/shards/{shard}.parquet",
+            mirror=catalog_mirror(_cat),
+            code=library("catalogs.py", "crossmatch.py", "healpix.py"),
+        output:
+            f"results/catalogs/{_cat}/{{shard}}.parquet",
+        params:
+            catalog=_cat,
+            settings=config["objecttable"]["catalogs"][_cat],
+            radius_arcsec=config["objecttable"]["match_radius_arcsec"],
+        log:
+            f"logs/catalogs/{_cat}/{{shard}}.log",
+        resources:
+            mem_mb=1000,
+        conda:
+            "../../envs/tables.yaml"
+        script:
+            "../../scripts/catalog_match.py"
+
+
 rule objecttable_s82_shard:
     input:
+        unpack(catalog_shards),
         targets="results/samples/shards/{shard}.parquet",
         coadd="results/catalogs/sdss_s82_coadd/{shard}.parquet",
         features="results/features/{shard}.parquet",
-        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py"),
+        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py", "catalogs.py"),
     output:
         "results/objecttable/s82/{shard}.parquet",
     log:
@@ -50,15 +77,50 @@ rule objecttable_s82:
     conda:
         "../../envs/tables.yaml"
     script:
-        "../../scripts/objecttable_s82.py"
+        "../../scripts/objecttable_gather.py"
+
+
+rule objecttable_xmmlss_shard:
+    input:
+        unpack(catalog_shards),
+        targets="results/samples/shards/{shard}.parquet",
+        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py", "catalogs.py"),
+    output:
+        "results/objecttable/xmmlss/{shard}.parquet",
+    log:
+        "logs/objecttable/xmmlss/{shard}.log",
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/tables.yaml"
+    script:
+        "../../scripts/objecttable_xmmlss_shard.py"
+
+
+rule objecttable_xmmlss:
+    input:
+        gather.split("results/objecttable/xmmlss/{scatteritem}.parquet"),
+    output:
+        report("results/xmmlssObjectTable.parquet", caption="../report/xmmlssobjecttable.rst", category="Object tables"),
+    log:
+        "logs/objecttable/xmmlss.log",
+    resources:
+        mem_mb=2000,
+    conda:
+        "../../envs/tables.yaml"
+    script:
+        "../../scripts/objecttable_gather.py"
 
 
 rule objecttable:
     input:
         s82="results/s82ObjectTable.parquet",
-        code=library("objecttable.py", "schema.py", "featuredefs.py"),
+        xmmlss="results/xmmlssObjectTable.parquet",
+        code=library("objecttable.py", "schema.py", "featuredefs.py", "crossmatch.py"),
     output:
-        "results/ObjectTable.parquet",
+        report("results/ObjectTable.parquet", caption="../report/objecttable.rst", category="Object tables"),
+    params:
+        radius_arcsec=config["objecttable"]["match_radius_arcsec"],
     log:
         "logs/objecttable/merged.log",
     resources:

@@ -7,7 +7,8 @@ Layout under the output folder::
     mirrors/<archive>/...                  each archive's replies in its own format
     catalogs/<catalogue>/...               Object-table catalogues
     events/...                             gamma-ray triggers and neutrino events
-    samples/literature.ecsv, sdss.csv      the demo samples
+    samples/literature.ecsv, sdss.csv,     the demo samples
+            xmmlss.csv
     manifest.json                          every file with its SHA-256, the config and the seed
 
 Objects are generated once (a few columns per object); light curves are generated one HEALPix
@@ -30,6 +31,7 @@ import pandas as pd
 
 from agnlc import __version__
 from agnlc.bands import load_registry
+from agnlc.footprint import in_xmmlss
 from agnlc.healpix import parent
 from agnlc.io import atomic_path
 from agnlc.mocksky import sdss
@@ -198,7 +200,8 @@ def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
 
 def _write_samples(cfg: MockSkyConfig, truth: pd.DataFrame, outdir: Path) -> list[Path]:
     """A literature-style sample (changing-look and other quasars, with names and a bibcode) and
-    an SDSS-style sample (every object inside the SDSS imaging, labelled by class)."""
+    an SDSS-style sample (every object inside the SDSS imaging, labelled by class), and an
+    XMM-LSS sample (every object in the XMM-LSS box: the X-ray AGN and the field objects)."""
     import astropy.units as u
     from astropy.coordinates import SkyCoord
     from astropy.table import Table
@@ -234,15 +237,20 @@ def _write_samples(cfg: MockSkyConfig, truth: pd.DataFrame, outdir: Path) -> lis
         {"Star": "sdss_star", "Gal": "sdss_galaxy", "Qso": "sdss_qso", "highZQso": "sdss_qso", "Agn": "sdss_agn"}
     )
     label = np.where(sd["subclass"].isin(["rrab", "rrc", "eb"]), "sdss_variable_star", label)
-    sdss_df = pd.DataFrame(
-        {
-            "name": sdss_name(sd["ra"].to_numpy(), sd["dec"].to_numpy()),
-            "ra": sd["ra"].to_numpy(),
-            "dec": sd["dec"].to_numpy(),
-            "label": label,
-        }
-    )
-    f_sdss = outdir / "sdss.csv"
-    with atomic_path(f_sdss) as tmp:
-        sdss_df.to_csv(tmp, index=False)
-    return [f_lit, f_sdss]
+
+    def write_csv(rows: pd.DataFrame, labels: np.ndarray, path: Path) -> Path:
+        df = pd.DataFrame(
+            {
+                "name": sdss_name(rows["ra"].to_numpy(), rows["dec"].to_numpy()),
+                "ra": rows["ra"].to_numpy(),
+                "dec": rows["dec"].to_numpy(),
+                "label": labels,
+            }
+        )
+        with atomic_path(path) as tmp:
+            df.to_csv(tmp, index=False)
+        return path
+
+    xm = truth[in_xmmlss(truth["ra"].to_numpy(), truth["dec"].to_numpy())]
+    xmm_label = np.where(xm["subclass"] == "agn_xray", "xmmlss_xray_agn", "xmmlss_" + xm["cls"].str.lower())
+    return [f_lit, write_csv(sd, label, outdir / "sdss.csv"), write_csv(xm, xmm_label, outdir / "xmmlss.csv")]

@@ -1,4 +1,4 @@
-"""Rule objecttable_s82: gather the shards into results/s82ObjectTable.parquet."""
+"""Rules objecttable_s82 and objecttable_xmmlss: gather a field's shards into one Object table."""
 
 import logging
 
@@ -14,7 +14,7 @@ def main(smk):
     parts = [read_table(p) for p in smk.input]
     df = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
     df = df.sort_values("objectId", kind="stable").reset_index(drop=True)
-    write_table(df, smk.output[0], S82_SCHEMA, provenance.build("objecttable_s82", {}))
+    write_table(df, smk.output[0], S82_SCHEMA, provenance.build(smk.rule, {}))
     logging.getLogger("agnlc.objecttable").info("%d rows x %d columns", *df.shape)
 
 
