@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agnlc.archives import REGISTRY
+from agnlc.catalogs import CATALOGS
 from tests.workflow.conftest import snakemake
 
 ARCHIVES = sorted(REGISTRY)
@@ -17,9 +18,11 @@ def test_bad_sample_stops_samples_rule(tmp_path):
     bad.write_text("name,ra,dec\na,10,0\nb,oops,0\n")
     cfg = tmp_path / "cfg.yaml"
     archives = ", ".join(f"{a}: {{mirror: '{tmp_path}'}}" for a in ARCHIVES)
+    catalogs = ", ".join(f"{c}: {{mirror: '{tmp_path}'}}" for c in CATALOGS)
     cfg.write_text(
         f"mocksky: {{enabled: false}}\nsamples: {{files: ['{bad}'], literature: []}}\narchives: {{{archives}}}\n"
         "events: {heasarc: {enabled: false}, icecube: {enabled: false}}\n"
+        f"objecttable: {{catalogs: {{{catalogs}}}}}\n"
     )
     res = snakemake(tmp_path, "--configfile", str(cfg))
     out = res.stdout + res.stderr
@@ -38,6 +41,8 @@ def test_bad_sample_stops_samples_rule(tmp_path):
         ("archives: {sdss_s82: {radius_arcsec: -1}}\n", "archives.sdss_s82.radius_arcsec"),
         ("archives: {sdss_s82: {transport: ftp}}\n", "archives.sdss_s82.transport"),
         ("archives: {sdss_s82: {mirror: /nonexistent/mirror}}\n", "archives.sdss_s82.mirror"),
+        ("objecttable: {catalogs: {des_dr2: {mirror: /nonexistent}}}\n", "objecttable.catalogs.des_dr2.mirror"),
+        ("objecttable: {catalogs: {hsc: {transport: tap}}}\n", "objecttable.catalogs.hsc.transport"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path, yaml, message):

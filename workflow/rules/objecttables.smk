@@ -133,7 +133,7 @@ rule objecttable:
 
 rule objecttable_schema:
     input:
-        schema="workflow/schemas/objecttable.schema.yaml",
+        schema=str(BASEDIR / "workflow" / "schemas" / "objecttable.schema.yaml"),
         code=library("objecttable.py", "schema.py", "featuredefs.py"),
     output:
         report("results/ObjectTable.schema.yaml", caption="../report/objecttable_schema.rst", category="Object tables"),
