@@ -43,7 +43,7 @@ class PeriodSearch:
     """Frequency grid and candidate settings (config ``features.periodogram``)."""
 
     max_freq: float = 10.0  # d⁻¹
-    log2_n_freq: int = 18
+    log2_n_freq: int = 17
     n_candidates: int = 20
     error_floor_mag: float = 0.01
 
