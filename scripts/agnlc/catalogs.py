@@ -41,6 +41,32 @@ S82_COADD_COLUMNS = ["objID", "run", "ra", "dec", "flags", "type"] + [
 ]
 
 
+def _nearest(
+    targets: pd.DataFrame,
+    cat: pd.DataFrame,
+    radius_arcsec: float,
+    id_col: str,
+    ra_col: str,
+    dec_col: str,
+    columns: list[str],
+) -> pd.DataFrame:
+    """Nearest catalogue row of each target within ``radius_arcsec``: ``objectid, cat_id``
+    (string), ``sep_arcsec`` and ``columns`` (NaN where the catalogue lacks one)."""
+    cat = cat.reset_index(drop=True)
+    ti, ci, sep = match_nearest(targets["ra"], targets["dec"], cat[ra_col], cat[dec_col], radius_arcsec)
+    rows = cat.iloc[ci].reset_index(drop=True)
+    out = pd.DataFrame(
+        {
+            "objectid": targets["objectid"].to_numpy()[ti].astype(np.int64),
+            "cat_id": rows[id_col].astype(str).to_numpy() if len(rows) else np.array([], dtype=object),
+            "sep_arcsec": sep,
+        }
+    )
+    for c in columns:
+        out[c] = rows[c].to_numpy() if c in rows else np.nan
+    return out.sort_values("objectid", kind="stable").reset_index(drop=True)
+
+
 def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path, radius_arcsec: float) -> pd.DataFrame:
     """Nearest S82 coadd object of each target.
 
@@ -54,19 +80,9 @@ def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path, radius_arcsec: fl
     parts = pixels_in_cone(t["ra"].to_numpy(), t["dec"].to_numpy(), radius_arcsec / 3600.0, PARTITION_ORDER)
     cat = read_mirror(Path(mirror), list(parts), S82_COADD_COLUMNS)
     cat = cat[cat["run"].isin(COADD_RUNS)].reset_index(drop=True)
-    ti, ci, sep = match_nearest(t["ra"], t["dec"], cat["ra"], cat["dec"], radius_arcsec)
-    rows = cat.iloc[ci].reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "objectid": t["objectid"].to_numpy()[ti].astype(np.int64),
-            "cat_id": rows["objID"].astype("int64").to_numpy(),
-            "sep_arcsec": sep,
-        }
+    return _nearest(
+        t, cat, radius_arcsec, "objID", "ra", "dec", [c for c in S82_COADD_COLUMNS if c not in ("objID", "ra", "dec")]
     )
-    for c in S82_COADD_COLUMNS:
-        if c not in ("objID", "ra", "dec"):
-            out[c] = rows[c].to_numpy()
-    return out
 
 
 @dataclass(frozen=True)
@@ -290,16 +306,4 @@ def match_catalog(
         cat = _mirror_rows(spec, t, Path(mirror), radius_arcsec)
     else:
         cat = _live_rows(spec, t, radius_arcsec, timeout)
-    cat = cat.reset_index(drop=True)
-    ti, ci, sep = match_nearest(t["ra"], t["dec"], cat[spec.ra_col], cat[spec.dec_col], radius_arcsec)
-    rows = cat.iloc[ci].reset_index(drop=True)
-    out = pd.DataFrame(
-        {
-            "objectid": t["objectid"].to_numpy()[ti].astype(np.int64),
-            "cat_id": rows[spec.id_col].astype(str).to_numpy() if len(rows) else np.array([], dtype=object),
-            "sep_arcsec": sep,
-        }
-    )
-    for c in spec.columns:
-        out[c] = rows[c].to_numpy() if c in rows else np.nan
-    return out.sort_values("objectid", kind="stable").reset_index(drop=True)
+    return _nearest(t, cat, radius_arcsec, spec.id_col, spec.ra_col, spec.dec_col, list(spec.columns))

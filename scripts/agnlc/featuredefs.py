@@ -7,10 +7,9 @@ feature's unit and definition. The code that computes them is :mod:`agnlc.featur
 
 from __future__ import annotations
 
-__all__ = ["NONPERIODIC", "PERIODIC", "richards_names"]
+from agnlc.schema import N_LC_NONPERIODIC, N_LC_PERIODIC
 
-N_NONPERIODIC = 29
-N_PERIODIC = 33
+__all__ = ["NONPERIODIC", "PERIODIC", "richards_names"]
 
 
 def richards_names() -> list[str]:
@@ -67,4 +66,4 @@ for _k, _name in enumerate(richards_names(), start=4):
     _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""
     _unit = "rad" if "rel_phase" in _name else _unit
     PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.periodic")
-assert len(NONPERIODIC) == N_NONPERIODIC and len(PERIODIC) == N_PERIODIC
+assert len(NONPERIODIC) == N_LC_NONPERIODIC and len(PERIODIC) == N_LC_PERIODIC

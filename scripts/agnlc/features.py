@@ -140,8 +140,9 @@ def compute_features(
     )
     ext = licu.Extractor(*[f for _, f in _LICU])
     licu_cols = _licu_column_positions(ext)
+    by_band = dict(tuple(det.groupby("band", sort=False)))
     for band, ob in bands.items():
-        sub = det[det["band"] == band]
+        sub = by_band.get(band, det.iloc[:0])
         ids = sub["objectid"].to_numpy()
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
         counts = np.diff(np.r_[starts, len(ids)]).astype(np.int64)

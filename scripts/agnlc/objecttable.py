@@ -69,6 +69,43 @@ HIGHZ_QSO_MIN_Z = 3.0
 S82_PRECEDENCE = ("des_dr2", "sdss_s82_coadd", "sdss_dr16")
 
 
+def _skeleton(targets: pd.DataFrame) -> pd.DataFrame:
+    """Contract columns for ``targets``: ids and positions filled, everything else NaN / null."""
+    df = pd.DataFrame(_empty_rows(S82_SCHEMA, len(targets)))
+    df["objectId"] = targets["objectid"].to_numpy(dtype=np.int64)
+    df["ra"] = targets["ra"].to_numpy()
+    df["dec"] = targets["dec"].to_numpy()
+    return df
+
+
+def _matched(frame: pd.DataFrame | None, ids: pd.Series) -> pd.DataFrame:
+    """A catalogue's match table aligned on ``ids`` (rows of unmatched targets all NaN)."""
+    if frame is None or frame.empty:
+        return pd.DataFrame(index=ids)
+    return frame.drop_duplicates("objectid").set_index("objectid").reindex(ids)
+
+
+def _ab_photometry(mag: np.ndarray, err: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """AB catalogue magnitudes (sentinels -999/99/100 -> NaN) to (flux, flux_err, mag, mag_err), linear errors."""
+    f, e = ab_mag_to_flux(clean_sentinels(mag, (-999.0, 99.0, 100.0)), err, error_form="linear")
+    return (f, e, *flux_to_ab_mag(f, e))
+
+
+def _shared_columns(df: pd.DataFrame, catalogs: dict[str, pd.DataFrame]) -> None:
+    """Colours from the PSF fluxes, NSC proper motions, SDSS spectroscopic class and z (in place)."""
+    ids = df["objectId"]
+    for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
+        c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
+        df[f"stdColor_{k}"], df[f"stdColorErr_{k}"] = c, ce
+    nsc = _matched(catalogs.get("nsc_dr2"), ids)
+    if "pmra" in nsc:
+        df["psPm_ra"], df["psPm_dec"] = nsc["pmra"].to_numpy(float), nsc["pmdec"].to_numpy(float)
+    spec = _matched(catalogs.get("sdss_specobj"), ids)
+    if "class" in spec:
+        df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
+        df["z"] = np.where(df["class"].notna(), spec["z"].to_numpy(float), np.nan)
+
+
 def _sdss_photometry(m: pd.DataFrame, b: str) -> dict[str, np.ndarray]:
     """psFlux/bdFlux (nJy, AB) and magnitudes from SDSS asinh psfMag/modelMag; extendedness 1 - probPSF."""
     out = {}
@@ -86,10 +123,8 @@ def _des_photometry(m: pd.DataFrame, b: str) -> dict[str, np.ndarray]:
     B = b.upper()
     out = {}
     for src, err, pref in (("WAVG_MAG_PSF", "WAVG_MAGERR_PSF", "ps"), ("MAG_AUTO", "MAGERR_AUTO", "bd")):
-        mag = clean_sentinels(m[f"{src}_{B}"].to_numpy(float), (-999.0, 99.0, 100.0))
-        f, e = ab_mag_to_flux(mag, m[f"{err}_{B}"].to_numpy(float), error_form="linear")
-        mag2, mag_err = flux_to_ab_mag(f, e)
-        out |= {f"{pref}Flux": f, f"{pref}FluxErr": e, f"{pref}Mag": mag2, f"{pref}MagErr": mag_err}
+        f, e, mag, mag_err = _ab_photometry(m[f"{src}_{B}"].to_numpy(float), m[f"{err}_{B}"].to_numpy(float))
+        out |= {f"{pref}Flux": f, f"{pref}FluxErr": e, f"{pref}Mag": mag, f"{pref}MagErr": mag_err}
     out["extendedness"] = 1.0 - m[f"CLASS_STAR_{B}"].to_numpy(float)
     out["flags"] = m[f"FLAGS_{B}"].to_numpy(float)
     return out
@@ -138,22 +173,12 @@ def s82_rows(
     catalogs = catalogs or {}
     t = targets[in_s82(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
     n = len(t)
-    cols = _empty_rows(S82_SCHEMA, n)
-    cols["objectId"] = t["objectid"].to_numpy(dtype=np.int64)
-    cols["ra"] = t["ra"].to_numpy()
-    cols["dec"] = t["dec"].to_numpy()
-    df = pd.DataFrame(cols)
+    df = _skeleton(t)
     ids = df["objectId"]
-
-    def matched(frame: pd.DataFrame | None) -> pd.DataFrame:
-        if frame is None or frame.empty:
-            return pd.DataFrame(index=ids)
-        return frame.drop_duplicates("objectid").set_index("objectid").reindex(ids)
-
     sources = {
-        "des_dr2": matched(catalogs.get("des_dr2")),
-        "sdss_s82_coadd": matched(coadd),
-        "sdss_dr16": matched(catalogs.get("sdss_dr16")),
+        "des_dr2": _matched(catalogs.get("des_dr2"), ids),
+        "sdss_s82_coadd": _matched(coadd, ids),
+        "sdss_dr16": _matched(catalogs.get("sdss_dr16"), ids),
     }
     for b in OBJECT_BANDS:
         filled = np.zeros(n, bool)
@@ -179,18 +204,7 @@ def s82_rows(
             src_name[take] = name
             filled |= take
         df[f"photSource_{b}"] = pd.array(src_name, dtype="string")
-    for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
-        c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
-        df[f"stdColor_{k}"] = c
-        df[f"stdColorErr_{k}"] = ce
-    nsc = matched(catalogs.get("nsc_dr2"))
-    if "pmra" in nsc:
-        df["psPm_ra"] = nsc["pmra"].to_numpy(float)
-        df["psPm_dec"] = nsc["pmdec"].to_numpy(float)
-    spec = matched(catalogs.get("sdss_specobj"))
-    if "class" in spec:
-        df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
-        df["z"] = np.where(df["class"].notna(), spec["z"].to_numpy(float), np.nan)
+    _shared_columns(df, catalogs)
     dr16 = sources["sdss_dr16"]
     if "photoz" in dr16:
         df["photoZ_pest"] = dr16["photoz"].to_numpy(float)
@@ -213,24 +227,16 @@ def xmmlss_rows(targets: pd.DataFrame, catalogs: dict[str, pd.DataFrame] | None 
     catalogs = catalogs or {}
     t = targets[in_xmmlss(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
     n = len(t)
-    df = pd.DataFrame(_empty_rows(S82_SCHEMA, n))
-    df["objectId"] = t["objectid"].to_numpy(dtype=np.int64)
-    df["ra"] = t["ra"].to_numpy()
-    df["dec"] = t["dec"].to_numpy()
+    df = _skeleton(t)
     ids = df["objectId"]
 
     def matched(name: str) -> pd.DataFrame:
-        frame = catalogs.get(name)
-        if frame is None or frame.empty:
-            return pd.DataFrame(index=ids)
-        return frame.drop_duplicates("objectid").set_index("objectid").reindex(ids)
+        return _matched(catalogs.get(name), ids)
 
     cf = matched("cfhtls_w")
     if "uap3" in cf:
         for src, err, pref in (("uap3", "e_uap3", "ps"), ("uauto", "e_uauto", "bd")):
-            mag = clean_sentinels(cf[src].to_numpy(float), (-999.0, 99.0, 100.0))
-            f, e = ab_mag_to_flux(mag, cf[err].to_numpy(float), error_form="linear")
-            m2, me = flux_to_ab_mag(f, e)
+            f, e, m2, me = _ab_photometry(cf[src].to_numpy(float), cf[err].to_numpy(float))
             df[f"{pref}Flux_u"], df[f"{pref}FluxErr_u"], df[f"{pref}Mag_u"], df[f"{pref}MagErr_u"] = f, e, m2, me
         df["extendedness_u"] = 1.0 - cf["cl_u"].to_numpy(float)
         df["photSource_u"] = pd.array(np.where(np.isfinite(df["psFlux_u"]), "cfhtls_w", None), dtype="string")
@@ -252,16 +258,7 @@ def xmmlss_rows(targets: pd.DataFrame, catalogs: dict[str, pd.DataFrame] | None 
         sat = hsc[f"{b}_base_PixelFlags_flag_saturated"].to_numpy(float)
         df[f"flags_{b}"] = pd.array(sat, dtype="Float64").astype("Int64")
         df[f"photSource_{b}"] = pd.array(np.where(hsc["cat_id"].notna(), "hsc", None), dtype="string")
-    for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
-        c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
-        df[f"stdColor_{k}"], df[f"stdColorErr_{k}"] = c, ce
-    nsc = matched("nsc_dr2")
-    if "pmra" in nsc:
-        df["psPm_ra"], df["psPm_dec"] = nsc["pmra"].to_numpy(float), nsc["pmdec"].to_numpy(float)
-    spec = matched("sdss_specobj")
-    if "class" in spec:
-        df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
-        df["z"] = np.where(df["class"].notna(), spec["z"].to_numpy(float), np.nan)
+    _shared_columns(df, catalogs)
     pz = np.full(n, np.nan)
     dr16 = matched("sdss_dr16")
     if "photoz" in dr16:
