@@ -8,6 +8,9 @@ min_version("9.0")
 configfile: "config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 
 
@@ -35,7 +38,7 @@ rule all:
         "results/xmmlssObjectTable.parquet",
         "results/ObjectTable.parquet",
         "results/ObjectTable.schema.yaml",
-        "results/figures/lightcurve.png",
+        FIGURES,
         "results/lightcurves.zarr/zarr.json",
         "results/validation/features.json",
         gather.split("results/lightcurves/summary/{scatteritem}.parquet"),

@@ -5,10 +5,18 @@ import logging
 import pandas as pd
 
 from agnlc import provenance
-from agnlc.io import read_table, write_json
+from agnlc.io import read_table, write_json, write_table
 from agnlc.periodic import PeriodSearch
 from agnlc.runner import script_main
-from agnlc.validation import mock_truth_report, sesar_report
+from agnlc.validation import (
+    DRW_COLUMNS,
+    PERIOD_COLUMNS,
+    drw_recovery_table,
+    mock_truth_report,
+    period_recovery_table,
+    sesar_summary,
+    sesar_table,
+)
 
 
 def main(smk):
@@ -17,20 +25,32 @@ def main(smk):
     search = PeriodSearch(
         max_freq=pg["max_freq_per_day"], log2_n_freq=pg["log2_n_freq"], n_candidates=pg["n_candidates"]
     )
-    report = {"provenance": provenance.build("validation_features", dict(pg))}
+    prov = provenance.build("validation_features", dict(pg))
+    report = {"provenance": prov}
     features = pd.concat([read_table(p) for p in smk.input.features], ignore_index=True)
     summary = pd.concat([read_table(p) for p in smk.input.summary], ignore_index=True)
+    periods = []
+    drw = pd.DataFrame({c: pd.Series(dtype=float) for c in DRW_COLUMNS})  # no truth: empty, same columns
     if smk.input.truth:
-        report["mock_truth"] = mock_truth_report(features, read_table(smk.input.truth[0]), summary)
+        truth = read_table(smk.input.truth[0])
+        report["mock_truth"] = mock_truth_report(features, truth, summary)
+        drw = drw_recovery_table(features, truth, summary)
+        periods.append(period_recovery_table(features, truth))
         log.info("mock truth: %s", report["mock_truth"])
     else:
         report["mock_truth"] = None
     if smk.input.sesar:
-        report["sesar2010_rrlyrae"] = sesar_report(smk.input.sesar[0], search)
+        sesar = sesar_table(smk.input.sesar[0], search)
+        report["sesar2010_rrlyrae"] = sesar_summary(sesar)
+        periods.append(sesar)
         log.info("Sesar RR Lyrae: %s", report["sesar2010_rrlyrae"])
     else:
         report["sesar2010_rrlyrae"] = None
-    write_json(report, smk.output[0])
+    empty = pd.DataFrame({c: pd.Series(dtype=float) for c in PERIOD_COLUMNS})
+    period_table = pd.concat(periods, ignore_index=True) if periods else empty
+    write_table(drw, smk.output.drw, provenance=prov)
+    write_table(period_table, smk.output.periods, provenance=prov)
+    write_json(report, smk.output.report)
 
 
 script_main(main, snakemake)  # noqa: F821

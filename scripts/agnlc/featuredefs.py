@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from agnlc.schema import N_LC_NONPERIODIC, N_LC_PERIODIC
 
-__all__ = ["NONPERIODIC", "PERIODIC", "richards_names"]
+#: Quality flag bits of a DRW/DHO fit (``drwFlags_<b>``, ``dhoFlags_<b>``), set by agnlc.gpfit.
+FLAG_NOT_CONVERGED = 1
+FLAG_AT_BOUND = 2
+FLAG_SHORT_BASELINE = 4  # DRW: baseline < 10 τ, so τ is poorly constrained (Kozłowski 2017)
+
+__all__ = ["FLAG_AT_BOUND", "FLAG_NOT_CONVERGED", "FLAG_SHORT_BASELINE", "NONPERIODIC", "PERIODIC", "richards_names"]
 
 
 def richards_names() -> list[str]:

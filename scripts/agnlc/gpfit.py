@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from agnlc import carma
+from agnlc.featuredefs import FLAG_AT_BOUND, FLAG_NOT_CONVERGED, FLAG_SHORT_BASELINE
 
 __all__ = [
     "FLAG_AT_BOUND",
@@ -34,10 +35,6 @@ __all__ = [
     "qso_chi2",
 ]
 
-#: Quality flag bits of a fit.
-FLAG_NOT_CONVERGED = 1
-FLAG_AT_BOUND = 2
-FLAG_SHORT_BASELINE = 4  # DRW: baseline < 10 τ, so τ is poorly constrained (Kozłowski 2017)
 
 #: Fixed quasar DRW of the χ²_QSO statistic: log10(τ/d) and SF∞ (mag), typical S82 quasar values
 #: (MacLeod et al. 2010, observed frame).

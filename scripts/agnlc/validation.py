@@ -13,10 +13,27 @@ from scipy.stats import spearmanr
 
 from agnlc.periodic import PeriodSearch, multiband_period
 
-__all__ = ["PERIOD_TOLERANCE", "mock_truth_report", "period_recovered", "sesar_light_curve", "sesar_report"]
+__all__ = [
+    "DRW_COLUMNS",
+    "PERIOD_COLUMNS",
+    "PERIOD_TOLERANCE",
+    "drw_recovery_table",
+    "mock_truth_report",
+    "period_recovered",
+    "period_recovery_table",
+    "sesar_light_curve",
+    "sesar_report",
+    "sesar_summary",
+    "sesar_table",
+]
 
 #: A period is recovered when |P - P_true| / P_true < this (the issue's 0.1 %).
 PERIOD_TOLERANCE = 1e-3
+
+#: columns of the per-object recovery tables (results/validation/{drw,periods}.parquet)
+DRW_COLUMNS = ("objectid", "band", "tau_true_d", "tau_fit_d", "sigma_true_mag", "sigma_fit_mag",
+               "baseline_days", "baseline_over_tau", "drw_flags")  # fmt: skip
+PERIOD_COLUMNS = ("source", "id", "subclass", "period_true_d", "period_found_d", "fap", "recovered", "recovered_half")
 
 
 def period_recovered(p: np.ndarray, p_true: np.ndarray, tol: float = PERIOD_TOLERANCE) -> np.ndarray:
@@ -39,6 +56,66 @@ def _stats(d: np.ndarray) -> dict[str, Any]:
     }
 
 
+def _with_truth(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.DataFrame, band: str) -> pd.DataFrame:
+    f = features.merge(truth, on="objectid", how="inner")
+    base = summary[summary["band"] == f"sdss_{band}"][["objectid", "baseline_days"]]
+    return f.merge(base, on="objectid", how="left")
+
+
+def drw_recovery_table(
+    features: pd.DataFrame, truth: pd.DataFrame, summary: pd.DataFrame, band: str = "g"
+) -> pd.DataFrame:
+    """Per DRW quasar of the mock sky: true and fitted DRW τ (d) and σ (mag) in ``band``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``objectid, band, tau_true_d, tau_fit_d, sigma_true_mag, sigma_fit_mag, baseline_days,
+        baseline_over_tau, drw_flags`` for every DRW quasar with a fitted τ.
+    """
+    f = _with_truth(features, truth, summary, band)
+    tau, sig = f"lcNonPeriodic[28]_{band}", f"lcNonPeriodic[27]_{band}"
+    q = f[(f["subclass"] == "qso_drw") & f[tau].notna()]
+    return pd.DataFrame(
+        {
+            "objectid": q["objectid"].to_numpy(),
+            "band": band,
+            "tau_true_d": q[f"tau_obs_{band}"].to_numpy(float),
+            "tau_fit_d": q[tau].to_numpy(float),
+            "sigma_true_mag": q[f"drw_sigma_{band}"].to_numpy(float),
+            "sigma_fit_mag": q[sig].to_numpy(float),
+            "baseline_days": q["baseline_days"].to_numpy(float),
+            "baseline_over_tau": (q["baseline_days"] / q[f"tau_obs_{band}"]).to_numpy(float),
+            "drw_flags": q[f"drwFlags_{band}"].to_numpy(),
+        }
+    ).sort_values("objectid", kind="stable", ignore_index=True)
+
+
+def period_recovery_table(features: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """Per periodic variable of the mock sky (RRab, RRc, eclipsing binaries): true and found period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source ("mock"), id, subclass, period_true_d, period_found_d, fap, recovered,
+        recovered_half`` (the last: found at half the true period, the usual EB alias).
+    """
+    f = features.merge(truth, on="objectid", how="inner")
+    s = f[f["subclass"].isin(["rrab", "rrc", "eb"])]
+    return pd.DataFrame(
+        {
+            "source": "mock",
+            "id": s["objectid"].to_numpy(),
+            "subclass": s["subclass"].to_numpy().astype(str),
+            "period_true_d": s["period"].to_numpy(float),
+            "period_found_d": s["period_days"].to_numpy(float),
+            "fap": s["period_fap"].to_numpy(float),
+            "recovered": period_recovered(s["period_days"], s["period"]),
+            "recovered_half": period_recovered(s["period_days"], s["period"] / 2),
+        }
+    ).sort_values(["subclass", "id"], kind="stable", ignore_index=True)
+
+
 def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.DataFrame, band: str = "g") -> dict:
     """Recovery of DRW, DHO, periods and excess variance against the mock truth, in ``band``.
 
@@ -53,20 +130,17 @@ def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.D
     band
         Object-table band to check (its light-curve band is ``sdss_{band}``).
     """
-    f = features.merge(truth, on="objectid", how="inner")
-    base = summary[summary["band"] == f"sdss_{band}"][["objectid", "baseline_days"]]
-    f = f.merge(base, on="objectid", how="left")
+    f = _with_truth(features, truth, summary, band)
     out: dict[str, Any] = {"band": band, "n_objects_matched": len(f)}
-    sig, tau = f"lcNonPeriodic[27]_{band}", f"lcNonPeriodic[28]_{band}"
-    q = f[(f["subclass"] == "qso_drw") & f[tau].notna()]
-    long = q["baseline_days"] >= 10 * q[f"tau_obs_{band}"]
+    q = drw_recovery_table(features, truth, summary, band)
+    long = q["baseline_over_tau"] >= 10
     out["drw"] = {
         "definition": "median |log10(fit/true)| of DRW tau and sigma for DRW quasars; split by baseline/tau_true",
-        "tau_all": _stats(_dlog(q[tau], q[f"tau_obs_{band}"])),
-        "tau_baseline_ge_10tau": _stats(_dlog(q.loc[long, tau], q.loc[long, f"tau_obs_{band}"])),
-        "tau_baseline_lt_10tau": _stats(_dlog(q.loc[~long, tau], q.loc[~long, f"tau_obs_{band}"])),
-        "sigma_all": _stats(_dlog(q[sig], q[f"drw_sigma_{band}"])),
-        "flagged_fraction": float((q[f"drwFlags_{band}"] > 0).mean()) if len(q) else None,
+        "tau_all": _stats(_dlog(q["tau_fit_d"], q["tau_true_d"])),
+        "tau_baseline_ge_10tau": _stats(_dlog(q.loc[long, "tau_fit_d"], q.loc[long, "tau_true_d"])),
+        "tau_baseline_lt_10tau": _stats(_dlog(q.loc[~long, "tau_fit_d"], q.loc[~long, "tau_true_d"])),
+        "sigma_all": _stats(_dlog(q["sigma_fit_mag"], q["sigma_true_mag"])),
+        "flagged_fraction": float((q["drw_flags"] > 0).mean()) if len(q) else None,
     }
     d = f[(f["subclass"] == "qso_dho") & f[f"lcPeriodic[0]_{band}"].notna()]
     out["dho"] = {
@@ -74,13 +148,16 @@ def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.D
         for k, name in enumerate(("a1", "a2", "b0", "b1"))
     }
     periods: dict[str, Any] = {}
+    pt = period_recovery_table(features, truth)
     for sub in ("rrab", "rrc", "eb"):
-        s = f[f["subclass"] == sub]
-        ok = period_recovered(s["period_days"], s["period"])
-        half = period_recovered(s["period_days"], s["period"] / 2)
-        periods[sub] = {"n": len(s), "recovered": int(ok.sum()), "fraction": float(ok.mean()) if len(s) else None}
+        s = pt[pt["subclass"] == sub]
+        periods[sub] = {
+            "n": len(s),
+            "recovered": int(s["recovered"].sum()),
+            "fraction": float(s["recovered"].mean()) if len(s) else None,
+        }
         if sub == "eb":
-            periods[sub]["recovered_at_half_period"] = int(half.sum())
+            periods[sub]["recovered_at_half_period"] = int(s["recovered_half"].sum())
     out["periods"] = periods
     ev = f[f["subclass"] == "qso_drw"][[f"lcNonPeriodic[23]_{band}", f"sf_inf_{band}"]].dropna()
     rho = spearmanr(ev.iloc[:, 0], ev.iloc[:, 1] ** 2).statistic if len(ev) > 3 else np.nan
@@ -97,8 +174,8 @@ def sesar_light_curve(path: str | Path) -> pd.DataFrame:
     return d[good].sort_values("time", kind="stable").reset_index(drop=True)
 
 
-def sesar_report(folder: str | Path, search: PeriodSearch | None = None, limit: int | None = None) -> dict:
-    """Multi-band period recovery on the real Sesar et al. (2010) RR Lyrae.
+def sesar_table(folder: str | Path, search: PeriodSearch | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Multi-band period of each real Sesar et al. (2010) RR Lyrae against its published period.
 
     Parameters
     ----------
@@ -108,6 +185,12 @@ def sesar_report(folder: str | Path, search: PeriodSearch | None = None, limit: 
         Period search settings.
     limit
         Only the first ``limit`` stars (sorted by number), for quick checks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`period_recovery_table` with ``source = "sesar2010"``, ``id = Num``
+        and ``subclass = "rr" + Type`` (``rrab``, ``rrc``).
     """
     folder = Path(folder)
     search = search or PeriodSearch()
@@ -126,20 +209,44 @@ def sesar_report(folder: str | Path, search: PeriodSearch | None = None, limit: 
         )
         found.append((p, fap))
     res = np.array(found, dtype=float).reshape(len(found), 2)
-    ok = period_recovered(res[:, 0], per["Per"].to_numpy())
+    true = per["Per"].to_numpy(float)
+    return pd.DataFrame(
+        {
+            "source": "sesar2010",
+            "id": per["Num"].to_numpy(np.int64),
+            "subclass": ("rr" + per["Type"].astype(str)).to_numpy(),
+            "period_true_d": true,
+            "period_found_d": res[:, 0],
+            "fap": res[:, 1],
+            "recovered": period_recovered(res[:, 0], true),
+            "recovered_half": period_recovered(res[:, 0], true / 2),
+        }
+    )
+
+
+def sesar_summary(table: pd.DataFrame) -> dict:
+    """The Sesar recovery numbers of ``results/validation/features.json`` from :func:`sesar_table`."""
+    ok = table["recovered"].to_numpy(bool)
+    types = table["subclass"].str.removeprefix("rr")
     by_type = {
-        str(t): {"n": int((per["Type"] == t).sum()), "recovered": int(ok[(per["Type"] == t).to_numpy()].sum())}
-        for t in sorted(per["Type"].unique())
+        str(t): {"n": int((types == t).sum()), "recovered": int(ok[(types == t).to_numpy()].sum())}
+        for t in sorted(types.unique())
     }
-    misses = per.assign(found=res[:, 0])[~ok].head(20)
+    misses = table[~ok].head(20)
     return {
-        "n": len(per),
+        "n": len(table),
         "recovered": int(ok.sum()),
-        "fraction": float(ok.mean()) if len(per) else None,
+        "fraction": float(ok.mean()) if len(table) else None,
         "tolerance": PERIOD_TOLERANCE,
         "by_type": by_type,
-        "median_fap_recovered": float(np.median(res[ok, 1])) if ok.any() else None,
+        "median_fap_recovered": float(np.median(table.loc[ok, "fap"])) if ok.any() else None,
         "first_misses": [
-            {"Num": int(r.Num), "published": float(r.Per), "found": float(r.found)} for r in misses.itertuples()
+            {"Num": int(r.id), "published": float(r.period_true_d), "found": float(r.period_found_d)}
+            for r in misses.itertuples()
         ],
     }
+
+
+def sesar_report(folder: str | Path, search: PeriodSearch | None = None, limit: int | None = None) -> dict:
+    """:func:`sesar_summary` of :func:`sesar_table` (same parameters)."""
+    return sesar_summary(sesar_table(folder, search, limit))

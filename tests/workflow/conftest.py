@@ -12,8 +12,11 @@ REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "tiny.yaml"
 
 
-def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    """``snakemake -s <repo>/Snakefile --directory workdir --configfile tiny.yaml ...``."""
+def snakemake(
+    workdir: Path, *args: str, timeout: int = 600, configfiles: tuple[Path, ...] = ()
+) -> subprocess.CompletedProcess:
+    """``snakemake -s <repo>/Snakefile --directory workdir --configfile tiny.yaml [configfiles] ...``
+    (later config files override earlier ones key by key)."""
     cmd = [
         sys.executable,
         "-m",
@@ -24,6 +27,7 @@ def snakemake(workdir: Path, *args: str, timeout: int = 600) -> subprocess.Compl
         str(workdir),
         "--configfile",
         str(TINY),
+        *map(str, configfiles),
         "--cores",
         "2",
         *args,

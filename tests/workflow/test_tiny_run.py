@@ -46,11 +46,33 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
     assert (obj.set_index("objectId").loc[sorted(both), "field"] == "xmmlss").all()
     assert xmm["lcNonPeriodic[28]_g"].isna().all() and xmm["photSource_i"].eq("hsc").sum() >= 5
     assert xmm["photoZ_pest"].notna().sum() >= 5
-    assert (wd / "results/figures/lightcurve.png").stat().st_size > 10_000
     for archive in ("sdss_s82", "ztf", "ps1", "gaia", "wise", "crts", "alerce", "tess_kepler", "hcv"):
         for shard in ("1-of-2", "2-of-2"):
             status = json.loads((wd / f"results/lightcurves/{archive}/{shard}.status.json").read_text())
             assert status["status"] in ("ok", "empty") and status["transport"] == "mirror", (archive, status)
+
+
+def test_figures_and_report(tiny_run):
+    """Every figure of rule all is drawn; the light curves cover the literature AGN; the report builds."""
+    from agnlc.classes import target_class
+
+    wd = tiny_run
+    for name in ("skymap", "coverage", "colours", "features_by_class", "drw_recovery", "period_recovery"):
+        png = wd / f"results/figures/{name}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000, name
+    targets = pd.read_parquet(wd / "results/samples/targets.parquet")
+    merged = pd.concat(pd.read_parquet(p, columns=["objectid"]) for p in (wd / "results/lightcurves/merged").glob("*"))
+    lit = targets.loc[target_class(targets["labels"]) == "literature AGN", "objectid"]
+    lit = lit[lit.isin(merged["objectid"])]  # the real LaMassa object lies outside the mock sky: no data
+    drawn = {int(p.stem) for p in (wd / "results/figures/lightcurves").glob("*.png")}
+    assert len(lit) >= 4 and set(lit) <= drawn and len(drawn) >= len(lit) + 4  # plus two random per class
+    assert "drew" in (wd / "logs/figures/lightcurves.log").read_text()
+    res = snakemake(wd, "--report", "report.html")
+    assert res.returncode == 0, res.stderr[-3000:]
+    html = (wd / "report.html").read_text(errors="replace")
+    for name in ("skymap.png", "period_recovery.png", "ObjectTable.schema.yaml", "features.json", f"{min(lit)}.png"):
+        assert name in html, name
+    assert (wd / "report.html").stat().st_size < 20_000_000
 
 
 def test_labels_survive_dedup(tiny_run):
@@ -100,6 +122,27 @@ def test_second_dry_run_has_nothing_to_do(tiny_run):
     res = snakemake(tiny_run, "-n")
     assert res.returncode == 0
     assert "Nothing to be done" in res.stdout + res.stderr
+
+
+def _planned_jobs(res) -> dict[str, int]:
+    """Rule -> job count from a dry run's ``Job stats`` table."""
+    out = res.stdout + res.stderr
+    table = out.split("Job stats:", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split() for line in table.splitlines()[3:] if line.strip()]
+    return {r[0]: int(r[1]) for r in rows if len(r) == 2 and r[0] != "total"}
+
+
+def test_changing_one_archive_radius_reruns_only_what_depends_on_it(tiny_run, tmp_path):
+    """params are a rerun trigger: a new CRTS radius replans the CRTS shards and their descendants,
+    not the other archives, the catalogues, the mock sky or the samples."""
+    extra = tmp_path / "crts_radius.yaml"
+    extra.write_text("archives:\n  crts: {radius_arcsec: 4.0}\n")
+    res = snakemake(tiny_run, "-n", configfiles=(extra,))
+    assert res.returncode == 0, res.stderr[-3000:]
+    jobs = _planned_jobs(res)
+    assert jobs.get("lightcurves_crts") == 2 and jobs.get("merge_lightcurves") == 2, jobs
+    untouched = [r for r in jobs if r.startswith(("lightcurves_", "events_", "catalog_")) and r != "lightcurves_crts"]
+    assert not untouched and not {"mocksky", "targets", "split_targets"} & set(jobs), jobs
 
 
 def test_zarr_store_equals_merged_parquet(tiny_run):

@@ -95,6 +95,21 @@ def archive_shards(wildcards):
     }
 
 
+#: Figures of rule all; the validation figures only when there is truth to validate against.
+_SESAR = config["validation"]["sesar_rrlyrae"]
+FIGURES = [
+    "results/figures/lightcurves",
+    "results/figures/skymap.png",
+    "results/figures/coverage.png",
+    "results/figures/colours.png",
+    "results/figures/features_by_class.png",
+]
+if MOCK:
+    FIGURES.append("results/figures/drw_recovery.png")
+if MOCK or (_SESAR and Path(_SESAR).is_dir()):
+    FIGURES.append("results/figures/period_recovery.png")
+
+
 def sesar_input(wildcards):
     """The Sesar et al. (2010) RR Lyrae folder, when configured and present."""
     path = config["validation"]["sesar_rrlyrae"]

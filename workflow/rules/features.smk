@@ -29,7 +29,11 @@ rule validation_features:
         sesar=sesar_input,
         code=library("validation.py", "periodic.py"),
     output:
-        report("results/validation/features.json", caption="../report/validation.rst", category="Validation"),
+        report=report(
+            "results/validation/features.json", caption="../report/validation.rst", category="Validation"
+        ),
+        drw="results/validation/drw_recovery.parquet",
+        periods="results/validation/period_recovery.parquet",
     params:
         periodogram=config["features"]["periodogram"],
     log:

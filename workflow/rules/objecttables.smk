@@ -69,7 +69,7 @@ rule objecttable_s82:
     input:
         gather.split("results/objecttable/s82/{scatteritem}.parquet"),
     output:
-        report("results/s82ObjectTable.parquet", caption="../report/s82objecttable.rst", category="Object tables"),
+        "results/s82ObjectTable.parquet",
     log:
         "logs/objecttable/s82.log",
     resources:
@@ -101,7 +101,7 @@ rule objecttable_xmmlss:
     input:
         gather.split("results/objecttable/xmmlss/{scatteritem}.parquet"),
     output:
-        report("results/xmmlssObjectTable.parquet", caption="../report/xmmlssobjecttable.rst", category="Object tables"),
+        "results/xmmlssObjectTable.parquet",
     log:
         "logs/objecttable/xmmlss.log",
     resources:
@@ -118,7 +118,7 @@ rule objecttable:
         xmmlss="results/xmmlssObjectTable.parquet",
         code=library("objecttable.py", "schema.py", "featuredefs.py", "crossmatch.py"),
     output:
-        report("results/ObjectTable.parquet", caption="../report/objecttable.rst", category="Object tables"),
+        "results/ObjectTable.parquet",
     params:
         radius_arcsec=config["objecttable"]["match_radius_arcsec"],
     log:
