@@ -1,0 +1,90 @@
+"""The tiny config on a real single-node SLURM cluster through profiles/slurm.
+
+The cluster comes from tests/slurm/up.sh (the measured recipe of ../shared/recipes/local-slurm:
+Debian slurm-wlm + munge, no systemd); the test starts it when no idle node answers, and stops
+only the daemons it started, by pid. Outputs must equal the local run's content for content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agnlc.io import content_hash
+from tests.workflow.conftest import REPO, TINY
+
+pytestmark = pytest.mark.workflow
+
+UP, DOWN = REPO / "tests" / "slurm" / "up.sh", REPO / "tests" / "slurm" / "down.sh"
+BASE = Path(os.environ.get("SLURM_BASE", "/tmp/agnlc-slurm"))
+
+
+def _idle() -> bool:
+    if not shutil.which("sinfo"):
+        return False
+    res = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, timeout=20)
+    return res.returncode == 0 and "idle" in res.stdout
+
+
+@pytest.fixture(scope="module")
+def slurm_cluster():
+    """An idle single-node SLURM cluster; started (and later stopped) here when none is running."""
+    if sys.platform != "linux" or os.geteuid() != 0 or (not shutil.which("apt-get") and not shutil.which("slurmctld")):
+        pytest.skip("the local SLURM recipe needs Linux, root and apt (Debian)")
+    started = False
+    if not _idle():
+        env = {**os.environ, "SLURM_BASE": str(BASE)}
+        res = subprocess.run(["bash", str(UP)], capture_output=True, text=True, timeout=900, env=env)
+        assert res.returncode == 0, f"tests/slurm/up.sh failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+        started = True
+    yield
+    if started:
+        subprocess.run(["bash", str(DOWN)], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "SLURM_BASE": str(BASE)})  # fmt: skip
+
+
+def _hashes(wd: Path) -> dict[str, str]:
+    """Content hash of every Parquet output (metadata excluded) and every figure."""
+    out = {}
+    for p in sorted((wd / "results").rglob("*")):
+        rel = str(p.relative_to(wd))
+        if p.suffix == ".parquet" and p.is_file():
+            out[rel] = content_hash(p)
+        elif p.suffix == ".png":
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_path):
+    wd = tmp_path / "slurm_run"
+    wd.mkdir()
+    cmd = [
+        sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(wd),
+        "--configfile", str(TINY), "--profile", str(REPO / "profiles" / "slurm"),
+        "--jobs", "4", "--latency-wait", "5", "--slurm-init-seconds-before-status-checks", "2",
+    ]  # fmt: skip
+    t0 = time.monotonic()
+    # SIGKILL bound: a snakemake waiting on a status command that never answers ignores SIGTERM
+    res = subprocess.run(["timeout", "-s", "KILL", "1500", *cmd], capture_output=True, text=True, cwd=wd)
+    wall = time.monotonic() - t0
+    log = res.stdout + res.stderr
+    assert res.returncode == 0, log[-6000:]
+    submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", log))
+    n_jobs = len(re.findall(r"Finished jobid", log))
+    assert len(submitted) == n_jobs - 1 > 20, log[-3000:]  # every job but the local target rule `all`
+    local, slurm = _hashes(tiny_run), _hashes(wd)
+    assert set(slurm) == set(local)
+    differ = sorted(k for k in local if local[k] != slurm[k])
+    assert not differ, f"outputs differ between the local and the SLURM run: {differ}"
+    record = {"wall_s": round(wall, 1), "slurm_jobs": len(submitted), "finished_jobs": n_jobs, "outputs": len(local)}
+    (REPO / "benchmarks" / "out").mkdir(parents=True, exist_ok=True)
+    (REPO / "benchmarks" / "out" / "slurm_tiny.json").write_text(json.dumps(record, indent=2) + "\n")
