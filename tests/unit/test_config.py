@@ -7,7 +7,7 @@ from tests.conftest import REPO
 
 def test_default_config_is_valid_and_complete():
     cfg = validate_config(yaml.safe_load((REPO / "config.yaml").read_text()))
-    assert cfg["samples"]["n_shards"] >= 1
+    assert cfg["samples"]["n_shards"] == "auto" and cfg["samples"]["shard_size"] >= 10
     assert cfg["archives"]["sdss_s82"]["transport"] == "mirror"
 
 
@@ -23,7 +23,7 @@ def test_unknown_key_named():
 
 
 def test_wrong_type_named():
-    with pytest.raises(ConfigError, match=r"samples\.n_shards: 'four' is not of type 'integer'"):
+    with pytest.raises(ConfigError, match=r"samples\.n_shards: 'four' does not match '\^auto\$'"):
         validate_config({"samples": {"n_shards": "four"}})
 
 

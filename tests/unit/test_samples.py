@@ -124,3 +124,14 @@ def test_more_shards_than_targets(tmp_path):
     a, b = _tables(tmp_path)
     shards = split_shards(build_targets([a, b], 1.0), 5, 5)
     assert len(shards) == 5 and sum(len(s) for s in shards) == 3
+
+
+def test_shard_count_follows_the_number_of_targets(tmp_path):
+    from agnlc.samples import auto_shards, estimate_rows
+
+    assert auto_shards(2050, 2500, 4) == 4 and auto_shards(50_030, 2500, 4) == 21 and auto_shards(0, 100, 1) == 1
+    csv = tmp_path / "a.csv"
+    csv.write_text("# comment\nra,dec\n1,2\n3,4\n\n")
+    pq_path = tmp_path / "b.parquet"
+    pd.DataFrame({"ra": [1.0, 2.0, 3.0], "dec": 0.0}).to_parquet(pq_path)
+    assert estimate_rows([csv, pq_path, tmp_path / "missing.csv"]) == 5

@@ -37,7 +37,7 @@ def test_bad_sample_stops_samples_rule(tmp_path):
     ("yaml", "message"),
     [
         ("samples: {n_shard: 3}\n", "samples.n_shard: unknown key"),
-        ("samples: {n_shards: four}\n", "samples.n_shards: 'four' is not of type 'integer'"),
+        ("samples: {n_shards: four}\n", "samples.n_shards: 'four' does not match '^auto$'"),
         ("archives: {sdss_s82: {radius_arcsec: -1}}\n", "archives.sdss_s82.radius_arcsec"),
         ("archives: {sdss_s82: {transport: ftp}}\n", "archives.sdss_s82.transport"),
         ("archives: {sdss_s82: {mirror: /nonexistent/mirror}}\n", "archives.sdss_s82.mirror"),

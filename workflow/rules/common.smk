@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from agnlc.config import ConfigError, validate_config  # noqa: E402
 from agnlc.archives import EVENT_REGISTRY, REGISTRY  # noqa: E402
 from agnlc.catalogs import CATALOGS  # noqa: E402
+from agnlc.samples import auto_shards, estimate_rows  # noqa: E402
 
 try:
     config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
@@ -17,7 +18,6 @@ BASEDIR = Path(workflow.basedir)
 ENVS = BASEDIR / "envs"
 MOCK = config["mocksky"]["enabled"]
 MOCKDIR = "results/mocksky"
-N_SHARDS = config["samples"]["n_shards"]
 
 ARCHIVES = [name for name, cfg in config["archives"].items() if cfg.get("enabled", True)]
 EVENT_SOURCES = [name for name, cfg in config["events"].items() if cfg.get("enabled", True)]
@@ -65,6 +65,22 @@ def sample_inputs(wildcards):
         names = {"literature": "literature.ecsv", "sdss": "sdss.csv", "xmmlss": "xmmlss.csv"}
         files += [f"{MOCKDIR}/samples/{names[s]}" for s in config["samples"]["mock"]]
     return files
+
+
+def _n_shards():
+    """``samples.n_shards``, or with ``auto`` one shard per ``samples.shard_size`` targets (at least
+    ``samples.min_shards``), the targets counted from the mock sky's size or the sample files."""
+    scfg = config["samples"]
+    if scfg["n_shards"] != "auto":
+        return scfg["n_shards"]
+    n = estimate_rows([f for f in sample_inputs(None) if not f.startswith(f"{MOCKDIR}/")])
+    if MOCK:
+        mcfg = config["mocksky"]
+        n += mcfg["n_objects"] + mcfg["n_xray_agn"] + mcfg["literature_size"]
+    return auto_shards(n, scfg["shard_size"], scfg["min_shards"])
+
+
+N_SHARDS = _n_shards()
 
 
 def archive_mirror(name, section="archives"):

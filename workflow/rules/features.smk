@@ -12,6 +12,8 @@ rule features:
         features=config["features"],
     log:
         "logs/features/{shard}.log",
+    benchmark:
+        "results/benchmarks/features/{shard}.tsv",
     threads: 1
     resources:
         mem_mb=1500,
@@ -38,6 +40,8 @@ rule validation_features:
         periodogram=config["features"]["periodogram"],
     log:
         "logs/validation/features.log",
+    benchmark:
+        "results/benchmarks/validation/features.tsv",
     resources:
         mem_mb=1500,
     conda:

@@ -18,6 +18,8 @@ rule figure_lightcurves:
         selection=config["figures"]["lightcurves"],
     log:
         "logs/figures/lightcurves.log",
+    benchmark:
+        "results/benchmarks/figures/lightcurves.tsv",
     resources:
         mem_mb=1500,
     conda:
@@ -34,6 +36,8 @@ rule figure_skymap:
         report("results/figures/skymap.png", caption="../report/skymap.rst", category="Samples"),
     log:
         "logs/figures/skymap.log",
+    benchmark:
+        "results/benchmarks/figures/skymap.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -51,6 +55,8 @@ rule figure_coverage:
         report("results/figures/coverage.png", caption="../report/coverage.rst", category="Light curves"),
     log:
         "logs/figures/coverage.log",
+    benchmark:
+        "results/benchmarks/figures/coverage.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -68,6 +74,8 @@ rule figure_colours:
         report("results/figures/colours.png", caption="../report/colours.rst", category="Object tables"),
     log:
         "logs/figures/colours.log",
+    benchmark:
+        "results/benchmarks/figures/colours.tsv",
     resources:
         mem_mb=1500,
     conda:
@@ -87,6 +95,8 @@ rule figure_features:
         band=config["figures"]["feature_band"],
     log:
         "logs/figures/features.log",
+    benchmark:
+        "results/benchmarks/figures/features.tsv",
     resources:
         mem_mb=1500,
     conda:
@@ -103,6 +113,8 @@ rule figure_drw_recovery:
         report("results/figures/drw_recovery.png", caption="../report/drw_recovery.rst", category="Validation"),
     log:
         "logs/figures/drw_recovery.log",
+    benchmark:
+        "results/benchmarks/figures/drw_recovery.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -121,6 +133,8 @@ rule figure_period_recovery:
         ),
     log:
         "logs/figures/period_recovery.log",
+    benchmark:
+        "results/benchmarks/figures/period_recovery.tsv",
     resources:
         mem_mb=1000,
     conda:

@@ -19,6 +19,8 @@ for _archive in ARCHIVES:
             settings=config["archives"][_archive],
         log:
             f"logs/lightcurves/{_archive}/{{shard}}.log",
+        benchmark:
+            f"results/benchmarks/lightcurves/{_archive}/{{shard}}.tsv",
         threads: 1
         resources:
             mem_mb=2000,
@@ -51,6 +53,8 @@ for _source in EVENT_SOURCES:
             schema="events",
         log:
             f"logs/events/{_source}/{{shard}}.log",
+        benchmark:
+            f"results/benchmarks/events/{_source}/{{shard}}.tsv",
         threads: 1
         resources:
             mem_mb=1500,

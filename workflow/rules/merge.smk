@@ -15,6 +15,8 @@ rule merge_lightcurves:
         calibration=config["merge"],
     log:
         "logs/merge/{shard}.log",
+    benchmark:
+        "results/benchmarks/merge/{shard}.tsv",
     resources:
         mem_mb=1500,
     conda:
@@ -33,6 +35,8 @@ rule merge_store_index:
         shards=gather.split("{scatteritem}"),
     log:
         "logs/merge/store_index.log",
+    benchmark:
+        "results/benchmarks/merge/store_index.tsv",
     resources:
         mem_mb=1000,
     conda:

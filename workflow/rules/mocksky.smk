@@ -23,6 +23,8 @@ rule mocksky:
         cfg=config["mocksky"],
     log:
         "logs/mocksky.log",
+    benchmark:
+        "results/benchmarks/mocksky.tsv",
     threads: 1
     resources:
         mem_mb=2000,

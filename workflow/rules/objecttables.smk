@@ -12,6 +12,8 @@ rule catalog_s82_coadd:
         radius_arcsec=config["objecttable"]["match_radius_arcsec"],
     log:
         "logs/catalogs/sdss_s82_coadd/{shard}.log",
+    benchmark:
+        "results/benchmarks/catalogs/sdss_s82_coadd/{shard}.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -38,6 +40,8 @@ for _cat in CATALOG_NAMES:
             radius_arcsec=config["objecttable"]["match_radius_arcsec"],
         log:
             f"logs/catalogs/{_cat}/{{shard}}.log",
+        benchmark:
+            f"results/benchmarks/catalogs/{_cat}/{{shard}}.tsv",
         resources:
             mem_mb=1000,
         conda:
@@ -57,6 +61,8 @@ rule objecttable_s82_shard:
         "results/objecttable/s82/{shard}.parquet",
     log:
         "logs/objecttable/s82/{shard}.log",
+    benchmark:
+        "results/benchmarks/objecttable/s82/{shard}.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -72,6 +78,8 @@ rule objecttable_s82:
         "results/s82ObjectTable.parquet",
     log:
         "logs/objecttable/s82.log",
+    benchmark:
+        "results/benchmarks/objecttable/s82.tsv",
     resources:
         mem_mb=2000,
     conda:
@@ -89,6 +97,8 @@ rule objecttable_xmmlss_shard:
         "results/objecttable/xmmlss/{shard}.parquet",
     log:
         "logs/objecttable/xmmlss/{shard}.log",
+    benchmark:
+        "results/benchmarks/objecttable/xmmlss/{shard}.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -104,6 +114,8 @@ rule objecttable_xmmlss:
         "results/xmmlssObjectTable.parquet",
     log:
         "logs/objecttable/xmmlss.log",
+    benchmark:
+        "results/benchmarks/objecttable/xmmlss.tsv",
     resources:
         mem_mb=2000,
     conda:
@@ -123,6 +135,8 @@ rule objecttable:
         radius_arcsec=config["objecttable"]["match_radius_arcsec"],
     log:
         "logs/objecttable/merged.log",
+    benchmark:
+        "results/benchmarks/objecttable/merged.tsv",
     resources:
         mem_mb=2000,
     conda:
@@ -139,6 +153,8 @@ rule objecttable_schema:
         report("results/ObjectTable.schema.yaml", caption="../report/objecttable_schema.rst", category="Object tables"),
     log:
         "logs/objecttable/schema.log",
+    benchmark:
+        "results/benchmarks/objecttable/schema.tsv",
     resources:
         mem_mb=500,
     conda:

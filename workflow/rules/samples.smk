@@ -11,6 +11,8 @@ rule targets:
         dedup_radius_arcsec=config["samples"]["dedup_radius_arcsec"],
     log:
         "logs/samples/targets.log",
+    benchmark:
+        "results/benchmarks/samples/targets.tsv",
     resources:
         mem_mb=1000,
     conda:
@@ -28,6 +30,8 @@ rule split_targets:
         healpix_order=config["samples"]["healpix_order"],
     log:
         "logs/samples/split_targets.log",
+    benchmark:
+        "results/benchmarks/samples/split_targets.tsv",
     resources:
         mem_mb=1000,
     conda:
