@@ -2,9 +2,9 @@
 
 import sys
 
-from benchmarks import features, lcstore, mocksky
+from benchmarks import features, lcstore, mocksky, scale
 
-RUNNERS = {"mocksky": mocksky.main, "lcstore": lcstore.main, "features": features.main}
+RUNNERS = {"mocksky": mocksky.main, "lcstore": lcstore.main, "features": features.main, "scale": scale.main}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in RUNNERS:
