@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 CORES ?= 2
 
-.PHONY: setup run test lint report lock clean
+.PHONY: setup run test reliability lint report lock clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,9 @@ test: setup
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/snakemake --lint
 	$(BIN)/python -m pytest
+
+reliability: setup
+	$(BIN)/python -m pytest tests/reliability --reliability -v
 
 report: setup
 	$(BIN)/snakemake --report results/report.html

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from agnlc.io import read_table
+from agnlc.io import read_table, remove_stale
 from agnlc.plotting.lightcurve import plot_lightcurve, select_objects
 from agnlc.runner import script_main
 
@@ -31,6 +31,7 @@ def main(smk):
         ignore_index=True,
     )
     out = Path(smk.output[0])
+    remove_stale(out.parent, f".{out.name}.*")
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the figures are for everyone who reads results/
     try:

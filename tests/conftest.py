@@ -14,15 +14,18 @@ SHARED = REPO.parent / "shared"
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--remote-data", action="store_true", help="run tests that need the network")
+    parser.addoption("--reliability", action="store_true", help="run the kill -9 suite (make reliability)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--remote-data"):
-        return
-    skip = pytest.mark.skip(reason="needs the network: run with --remote-data")
+    skips = {
+        "remote_data": (config.getoption("--remote-data"), "needs the network: run with --remote-data"),
+        "reliability": (config.getoption("--reliability"), "the 30-minute kill suite: make reliability"),
+    }
     for item in items:
-        if "remote_data" in item.keywords:
-            item.add_marker(skip)
+        for marker, (enabled, reason) in skips.items():
+            if item.get_closest_marker(marker) is not None and not enabled:
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 SMALL = MockSkyConfig(seed=7, n_objects=600, quasar_fraction=0.5, n_xray_agn=10, literature_size=10)

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "content_hash",
     "read_metadata",
     "read_table",
+    "remove_stale",
     "write_json",
     "write_table",
 ]
@@ -34,6 +36,16 @@ __all__ = [
 META_KEY = b"agnlc"
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
+
+
+def remove_stale(parent: Path, pattern: str) -> None:
+    """Delete what a killed writer left behind: the ``pattern`` files or folders in ``parent``.
+
+    Each output has a single writer job (Snakemake never runs two jobs for one output), so the
+    temporaries of the output being written now can only come from an interrupted earlier run.
+    """
+    for stale in parent.glob(pattern):
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -44,6 +56,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """
     dest = Path(path)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(dest.parent, f".{dest.name}.*.tmp")
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
     tmp_path = Path(tmp)

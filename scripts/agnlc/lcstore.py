@@ -46,6 +46,7 @@ import pyarrow.parquet as pq
 import zarr
 from zarr.codecs import BloscCodec
 
+from agnlc.io import remove_stale
 from agnlc.schema import LIGHTCURVE, validate
 
 __all__ = [
@@ -160,6 +161,7 @@ def write_shard(
     root = Path(store)
     dest = root / "shards" / shard
     dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(dest.parent, f".{shard}.tmp-*")
     tmp = dest.with_name(f".{shard}.tmp-{uuid.uuid4().hex[:8]}")
     try:
         group = zarr.open_group(str(tmp), mode="w", zarr_format=3)
@@ -227,6 +229,7 @@ def write_index(store: str | os.PathLike[str], shards: list[str], attrs: dict[st
     if len(oid) and np.any(np.diff(oid[order]) == 0):
         dup = int(oid[order][np.flatnonzero(np.diff(oid[order]) == 0)[0]])
         raise StoreError(f"{root}: objectid {dup} appears in more than one shard")
+    remove_stale(root, ".index.tmp-*")
     tmp = root / f".index.tmp-{uuid.uuid4().hex[:8]}"
     try:
         g = zarr.open_group(str(tmp), mode="w", zarr_format=3)

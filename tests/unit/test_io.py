@@ -51,3 +51,16 @@ def test_provenance_and_content_hash_ignore_metadata(tmp_path):
     assert content_hash(tmp_path / "a.parquet") == content_hash(tmp_path / "b.parquet")
     write_table(_targets().assign(dec=[0.0, 0.6]), tmp_path / "c.parquet", SAMPLE)
     assert content_hash(tmp_path / "c.parquet") != content_hash(tmp_path / "a.parquet")
+
+
+def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
+    from agnlc.io import atomic_path
+
+    stale = tmp_path / ".out.parquet.abc123.tmp"  # what a kill -9 during a write leaves
+    stale.write_bytes(b"half")
+    other = tmp_path / ".other.parquet.abc123.tmp"  # another output's temporary is not touched
+    other.write_bytes(b"x")
+    with atomic_path(tmp_path / "out.parquet") as tmp:
+        tmp.write_bytes(b"whole")
+    assert (tmp_path / "out.parquet").read_bytes() == b"whole"
+    assert not stale.exists() and other.exists()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from agnlc.io import content_hash
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "tiny.yaml"
@@ -42,3 +45,15 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     res = snakemake(wd)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-5000:]
     return wd
+
+
+def output_hashes(wd: Path) -> dict[str, str]:
+    """Content hash of every Parquet output (metadata excluded) and every figure."""
+    out = {}
+    for p in sorted((wd / "results").rglob("*")):
+        rel = str(p.relative_to(wd))
+        if p.suffix == ".parquet" and p.is_file():
+            out[rel] = content_hash(p)
+        elif p.suffix == ".png":
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out

@@ -7,7 +7,6 @@ only the daemons it started, by pid. Outputs must equal the local run's content 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,8 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from agnlc.io import content_hash
-from tests.workflow.conftest import REPO, TINY
+from tests.workflow.conftest import REPO, TINY, output_hashes
 
 pytestmark = pytest.mark.workflow
 
@@ -52,18 +50,6 @@ def slurm_cluster():
                        env={**os.environ, "SLURM_BASE": str(BASE)})  # fmt: skip
 
 
-def _hashes(wd: Path) -> dict[str, str]:
-    """Content hash of every Parquet output (metadata excluded) and every figure."""
-    out = {}
-    for p in sorted((wd / "results").rglob("*")):
-        rel = str(p.relative_to(wd))
-        if p.suffix == ".parquet" and p.is_file():
-            out[rel] = content_hash(p)
-        elif p.suffix == ".png":
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return out
-
-
 def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_path):
     wd = tmp_path / "slurm_run"
     wd.mkdir()
@@ -81,7 +67,7 @@ def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_
     submitted = set(re.findall(r"has been submitted with SLURM jobid (\d+)", log))
     n_jobs = len(re.findall(r"Finished jobid", log))
     assert len(submitted) == n_jobs - 1 > 20, log[-3000:]  # every job but the local target rule `all`
-    local, slurm = _hashes(tiny_run), _hashes(wd)
+    local, slurm = output_hashes(tiny_run), output_hashes(wd)
     assert set(slurm) == set(local)
     differ = sorted(k for k in local if local[k] != slurm[k])
     assert not differ, f"outputs differ between the local and the SLURM run: {differ}"

@@ -11,6 +11,7 @@ Vega): ``m_AB = 22.5 - 2.5 log10(flux) + ab_offset`` (registry: W1 2.699, W2 3.3
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,12 +60,12 @@ class WiseAdapter:
         frames = []
         for p in query.pixels:
             path = f"{root}/healpix_k5={p}"
-            exists = fs.exists(path) if fs is not None else __import__("os").path.isdir(path)
+            exists = fs.exists(path) if fs is not None else os.path.isdir(path)
             if not exists:
                 continue
             frames.append(ds.dataset(path, format="parquet", filesystem=fs).to_table(columns=COLUMNS).to_pandas())
         if not frames:
-            if fs is None and not __import__("os").path.isdir(query.root):
+            if fs is None and not os.path.isdir(query.root):
                 raise ArchiveError(f"{NAME}: mirror folder {query.root} does not exist")
             return pd.DataFrame({c: [] for c in COLUMNS})
         return pd.concat(frames, ignore_index=True)
