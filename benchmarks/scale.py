@@ -163,6 +163,8 @@ def groupby_features(wd: Path, limit: int = 20000) -> dict:
 
 def plot(records: list[dict], path: Path) -> None:
     """Total wall and per-stage job time against N (log-log), and peak RSS per stage."""
+    from matplotlib.ticker import NullFormatter
+
     from agnlc.plotting.style import plt, savefig
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
@@ -173,8 +175,9 @@ def plot(records: list[dict], path: Path) -> None:
         a1.plot(ns, [r["stages"].get(s, {}).get("s", np.nan) for r in records], ".-", label=f"{s} (job s)")
         a2.plot(ns, [r["stages"].get(s, {}).get("max_rss_mb", np.nan) for r in records], ".-", label=s)
     if any("fornax_style" in r for r in records):
-        a1.plot(ns, [r.get("fornax_style", {}).get("projected_s", np.nan) for r in records], "r--",
+        a1.plot(ns, [r.get("fornax_style", {}).get("projected_s", np.nan) for r in records], "rx--",
                 label="Fornax-style loop (projected)")  # fmt: skip
+    a1.plot([50000], [GOALS["wall_50k_s"]], "k*", ms=10, label="goal: 50k in 20 min")
     a1.set_xscale("log")
     a1.set_yscale("log")
     a1.set_xlabel("objects in the mock sky")
@@ -185,6 +188,8 @@ def plot(records: list[dict], path: Path) -> None:
     a2.set_xlabel("objects in the mock sky")
     a2.set_ylabel("peak RSS of the largest job [MB]")
     a2.legend(fontsize=7, ncols=2)
+    for ax in (a1, a2):
+        ax.xaxis.set_minor_formatter(NullFormatter())
     savefig(fig, path)
 
 
