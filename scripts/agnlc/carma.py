@@ -15,32 +15,51 @@ seeded standard normals.
 
 from __future__ import annotations
 
+import cmath
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["acf_coefficients", "autocovariance", "from_timescales", "kernel", "roots", "simulate", "variance"]
+__all__ = [
+    "acf_coefficients",
+    "autocovariance",
+    "celerite_coefficients",
+    "from_timescales",
+    "kernel",
+    "roots",
+    "simulate",
+    "variance",
+]
+
+
+def _roots(a1: float, a2: float) -> tuple[complex, complex]:
+    disc = cmath.sqrt(a1 * a1 - 4.0 * a2)
+    return (-a1 + disc) / 2.0, (-a1 - disc) / 2.0
 
 
 def roots(a1: float, a2: float) -> NDArray[np.complex128]:
     """AR roots of ``z^2 + a1 z + a2`` (both with negative real part for a1, a2 > 0)."""
-    disc = np.sqrt(complex(a1 * a1 - 4.0 * a2))
-    return np.array([(-a1 + disc) / 2.0, (-a1 - disc) / 2.0], dtype=np.complex128)
+    return np.array(_roots(float(a1), float(a2)), dtype=np.complex128)
+
+
+def _acf(a1: float, a2: float, b0: float, b1: float) -> tuple[tuple[complex, complex], tuple[complex, complex]]:
+    """Scalar form of :func:`acf_coefficients` (called once per likelihood evaluation)."""
+    r = _roots(a1, a2)
+    c = tuple(
+        (b0 + b1 * r[k])
+        * (b0 - b1 * r[k])
+        / (-2.0 * r[k].real * (r[1 - k] - r[k]) * (r[1 - k].conjugate() + r[k]))
+        for k in range(2)
+    )
+    return c, r
 
 
 def acf_coefficients(
     a1: float, a2: float, b0: float, b1: float
 ) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
     """``(C_k, r_k)`` such that ``R(tau) = sum_k C_k exp(r_k |tau|)`` (real in total)."""
-    r = roots(a1, a2)
-    c = np.empty(2, dtype=np.complex128)
-    for k in range(2):
-        num = (b0 + b1 * r[k]) * (b0 - b1 * r[k])
-        den = -2.0 * r[k].real
-        for ell in range(2):
-            if ell != k:
-                den *= (r[ell] - r[k]) * (np.conj(r[ell]) + r[k])
-        c[k] = num / den
-    return c, r
+    c, r = _acf(float(a1), float(a2), float(b0), float(b1))
+    return np.array(c, dtype=np.complex128), np.array(r, dtype=np.complex128)
 
 
 def autocovariance(tau: NDArray[np.float64], a1: float, a2: float, b0: float, b1: float) -> NDArray[np.float64]:
@@ -67,17 +86,27 @@ def from_timescales(
     return a1, a2, b0, b0 * tau_ma
 
 
-def kernel(a1: float, a2: float, b0: float, b1: float):
-    from celerite2 import terms
-
-    c, r = acf_coefficients(a1, a2, b0, b1)
+def celerite_coefficients(a1: float, a2: float, b0: float, b1: float) -> tuple[NDArray[np.float64], ...]:
+    """celerite ``(ar, cr, ac, bc, cc, dc)`` of the autocovariance: two real exponentials when
+    the AR roots are real, one complex term (``a = 2 Re C``, ``b = 2 Im C``) otherwise."""
+    c, r = _acf(float(a1), float(a2), float(b0), float(b1))
+    empty = np.zeros(0)
     if abs(r[0].imag) < 1e-12:  # two real roots: two real exponentials
-        return terms.RealTerm(a=float(c[0].real), c=float(-r[0].real)) + terms.RealTerm(
-            a=float(c[1].real), c=float(-r[1].real)
-        )
+        return np.array([c[0].real, c[1].real]), np.array([-r[0].real, -r[1].real]), empty, empty, empty, empty
     k = 0 if r[0].imag < 0 else 1  # r = -(c + i d) with d > 0
     a_b = 2.0 * c[k]
-    return terms.ComplexTerm(a=float(a_b.real), b=float(a_b.imag), c=float(-r[k].real), d=float(-r[k].imag))
+    one = np.ones(1)
+    return empty, empty, one * a_b.real, one * a_b.imag, one * -r[k].real, one * -r[k].imag
+
+
+def kernel(a1: float, a2: float, b0: float, b1: float):
+    """The celerite2 term of :func:`celerite_coefficients`."""
+    from celerite2 import terms
+
+    ar, cr, ac, bc, cc, dc = celerite_coefficients(a1, a2, b0, b1)
+    if len(ar):
+        return terms.RealTerm(a=float(ar[0]), c=float(cr[0])) + terms.RealTerm(a=float(ar[1]), c=float(cr[1]))
+    return terms.ComplexTerm(a=float(ac[0]), b=float(bc[0]), c=float(cc[0]), d=float(dc[0]))
 
 
 def simulate(
