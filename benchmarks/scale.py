@@ -29,6 +29,7 @@ import argparse
 import json
 import logging
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -64,7 +65,9 @@ def run_dag(n: int, cores: int) -> tuple[Path, dict]:
     import yaml
 
     wd = OUT / "work" / f"scale_{n}"
-    wd.mkdir(parents=True, exist_ok=True)
+    if wd.exists():  # always a whole-DAG run from nothing, never a rerun of what changed
+        shutil.rmtree(wd)
+    wd.mkdir(parents=True)
     extra = wd / "scale.yaml"
     extra.write_text(yaml.safe_dump(overlay(n)))
     cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "--directory", str(wd),
@@ -112,6 +115,9 @@ def stage_rows(wd: Path) -> dict[str, int]:
         "merged_rows": rows("lightcurves/merged/*.parquet"),
         "feature_rows": rows("features/*.parquet"),
         "objecttable_rows": rows("ObjectTable.parquet"),
+        "s82_objecttable_rows": rows("s82ObjectTable.parquet"),
+        "xmmlss_objecttable_rows": rows("xmmlssObjectTable.parquet"),
+        "objecttable_columns": sum(pq.read_metadata(p).num_columns for p in r.glob("ObjectTable.parquet")),
     }
 
 
