@@ -37,3 +37,25 @@ def small_sky(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("mocksky")
     generate(SMALL, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def tap_service(small_sky: Path, tmp_path_factory: pytest.TempPathFactory):
+    """URL of a real local TAP service (GAVO DaCHS on 127.0.0.1) loaded with the small sky's tables
+    under the archives' schema and table names. Set up when missing (Debian packages, ~90 s);
+    what this session started is stopped at its end, by pid."""
+    from tests.tap import conftest_helpers as tap
+    from tests.tap.rd import write_rds
+
+    state = tmp_path_factory.mktemp("tap-state")
+    started = False
+    if not tap.answering():
+        ok, why = tap.can_install()
+        if not ok:
+            pytest.skip(why)
+        tap.up(state)
+        started = True
+    tap.load(write_rds(small_sky, tmp_path_factory.mktemp("rds")))
+    yield tap.URL
+    if started:
+        tap.down(state)

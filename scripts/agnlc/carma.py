@@ -46,9 +46,7 @@ def _acf(a1: float, a2: float, b0: float, b1: float) -> tuple[tuple[complex, com
     """Scalar form of :func:`acf_coefficients` (called once per likelihood evaluation)."""
     r = _roots(a1, a2)
     c = tuple(
-        (b0 + b1 * r[k])
-        * (b0 - b1 * r[k])
-        / (-2.0 * r[k].real * (r[1 - k] - r[k]) * (r[1 - k].conjugate() + r[k]))
+        (b0 + b1 * r[k]) * (b0 - b1 * r[k]) / (-2.0 * r[k].real * (r[1 - k] - r[k]) * (r[1 - k].conjugate() + r[k]))
         for k in range(2)
     )
     return c, r

@@ -27,6 +27,7 @@ import pandas as pd
 from agnlc.archives.sdss_s82 import COADD_RUNS, PARTITION_ORDER, read_mirror
 from agnlc.crossmatch import match_nearest
 from agnlc.healpix import pixels_in_cone
+from agnlc.sessions import timeout_session
 
 __all__ = ["CATALOGS", "S82_COADD_COLUMNS", "CatalogError", "CatalogSpec", "match_catalog", "match_s82_coadd"]
 
@@ -249,7 +250,8 @@ def _live_rows(spec: CatalogSpec, targets: pd.DataFrame, radius_arcsec: float, t
             f"POINT('ICRS', c.{spec.ra_col.lower()}, c.{spec.dec_col.lower()}), "
             f"CIRCLE('ICRS', t.ra, t.dec, {radius_arcsec / 3600.0!r}))"
         )
-        res = pyvo.dal.TAPService(spec.service).run_sync(adql, uploads={"t": up}, timeout=timeout).to_table()
+        svc = pyvo.dal.TAPService(spec.service, session=timeout_session(timeout))
+        res = svc.run_sync(adql, uploads={"t": up}).to_table()  # a keyword here would be a TAP parameter
         df = res.to_pandas()
     elif spec.live == "vizier":
         from astropy import units as u

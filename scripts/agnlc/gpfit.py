@@ -83,7 +83,7 @@ def _profiled(t: NDArray, diag: NDArray, y: NDArray):
         driver.get_celerite_matrices(ar, ac, bc, dc, t, diag, a, u, v)
         try:
             d, w = driver.factor(t, c, a, u, v, a, v.copy())
-        except np.linalg.LinAlgError:
+        except (driver.LinAlgError, np.linalg.LinAlgError):  # not positive definite
             return np.inf, np.nan
         if not d.min() > 0:
             return np.inf, np.nan

@@ -51,3 +51,16 @@ def test_qso_chi2_separates_a_drw_from_white_noise():
     assert abs(q) < 0.25  # the quasar model is the truth here: χ²_QSO/ν ≈ 1
     white = 19 + rng.normal(0, np.hypot(gpfit.QSO_SF_INF / np.sqrt(2), 0.02), 80)
     assert abs(gpfit.qso_chi2(t, white, e)[1]) < 0.25  # and the uncorrelated model is the truth here
+
+
+def test_a_covariance_that_is_not_positive_definite_gives_inf_not_an_exception():
+    """celerite2 raises its own LinAlgError (not numpy's) when the factorisation fails; the
+    optimiser must see +inf there (found on a mock DHO light curve in the tiny run)."""
+    t = np.linspace(0.0, 100.0, 30)
+    y = np.sin(t / 7.0)
+    nll = gpfit._profiled(t, np.full(30, 1e-6), y)
+    empty = np.zeros(0)
+    val, mean = nll((np.array([-1.0]), np.array([0.1]), empty, empty, empty, empty))  # negative variance
+    assert val == np.inf and np.isnan(mean)
+    ok, mu = nll((np.array([1.0]), np.array([0.1]), empty, empty, empty, empty))
+    assert np.isfinite(ok) and np.isfinite(mu)

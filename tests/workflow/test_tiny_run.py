@@ -13,7 +13,7 @@ from agnlc.io import read_metadata
 from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA
 from agnlc.photometry import ab_mag_to_flux
 from agnlc.schema import EVENTS, LIGHTCURVE, SAMPLE, validate
-from tests.workflow.conftest import snakemake
+from tests.workflow.conftest import output_hashes, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -189,7 +189,8 @@ def test_lc_command_prints_and_plots(tiny_run, tmp_path):
 
 
 def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
-    """One archive's shard failed (error status, empty shard): the merge still runs and says so."""
+    """One archive's shard failed (error status, empty shard): the merge still runs and says so;
+    the next run retries that shard only, and its result equals the clean run's."""
     import shutil
 
     from agnlc.io import write_json, write_table
@@ -211,6 +212,20 @@ def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
     assert store["shard_summary"]["1-of-2"]["missing_archives"] == ["crts"]
     merged = pd.read_parquet(wd / "results/lightcurves/merged/1-of-2.parquet")
     assert "crts" not in set(merged["archive"]) and len(merged) > 0
+    # the failed shard was released after the run: the next run retries it and only it
+    assert json.loads((wd / "results/lightcurves/crts/1-of-2.failed.json").read_text())["status"] == "error"
+    assert not status_path.exists() and (wd / "results/lightcurves/crts/2-of-2.status.json").exists()
+    plan = snakemake(wd, "-n")
+    jobs = _planned_jobs(plan)
+    assert jobs.get("lightcurves_crts") == 1 and jobs.get("merge_lightcurves") == 1, jobs
+    others = [r for r in jobs if r.startswith(("lightcurves_", "events_", "catalog_")) and r != "lightcurves_crts"]
+    assert not others and not {"mocksky", "targets", "split_targets"} & set(jobs), jobs
+    assert jobs.get("features") == 1, jobs
+    res = snakemake(wd)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert json.loads(status_path.read_text())["status"] == "ok"
+    assert read_metadata(wd / "results/lightcurves/merged/1-of-2.parquet")["merge"]["missing_archives"] == []
+    assert output_hashes(wd) == output_hashes(tiny_run)  # the retried run equals the clean run
 
 
 def test_features_and_validation_report(tiny_run):

@@ -140,3 +140,25 @@ def library(*modules):
         path = BASEDIR / "scripts" / "agnlc" / m
         files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [str(path)]
     return files
+
+
+# After every run, shards that ended in an archive error are released so the next run retries
+# exactly them (agnlc.retry); the merge of this run has already named the missing archives.
+def _release_failed_shards():
+    from agnlc.retry import release_failed_shards
+
+    released = release_failed_shards("results")
+    if released:
+        print(
+            f"agnlc: {len(released)} archive shard(s) failed and will be retried by the next run: "
+            + ", ".join(f"{p.parent.name} {p.name.removesuffix('.failed.json')}" for p in released),
+            file=sys.stderr,
+        )
+
+
+onsuccess:
+    _release_failed_shards()
+
+
+onerror:
+    _release_failed_shards()

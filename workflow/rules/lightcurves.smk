@@ -10,7 +10,7 @@ for _archive in ARCHIVES:
             targets="results/samples/shards/{shard}.parquet",
             mirror=archive_mirror(_archive),
             code=library("archives/base.py", "archives/hats.py", f"archives/{_archive}.py", "crossmatch.py",
-                         "photometry.py", "bands.py"),
+                         "photometry.py", "bands.py", "sessions.py"),
         output:
             parquet=f"results/lightcurves/{_archive}/{{shard}}.parquet",
             status=f"results/lightcurves/{_archive}/{{shard}}.status.json",
@@ -43,7 +43,7 @@ for _source in EVENT_SOURCES:
         input:
             targets="results/samples/shards/{shard}.parquet",
             mirror=archive_mirror(_source, "events"),
-            code=library("archives/base.py", f"archives/{_source}.py"),
+            code=library("archives/base.py", f"archives/{_source}.py", "sessions.py"),
         output:
             parquet=f"results/events/{_source}/{{shard}}.parquet",
             status=f"results/events/{_source}/{{shard}}.status.json",

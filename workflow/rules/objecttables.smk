@@ -31,7 +31,7 @@ for _cat in CATALOG_NAMES:
         input:
             targets="results/samples/shards/{shard}.parquet",
             mirror=catalog_mirror(_cat),
-            code=library("catalogs.py", "crossmatch.py", "healpix.py"),
+            code=library("catalogs.py", "crossmatch.py", "healpix.py", "sessions.py"),
         output:
             f"results/catalogs/{_cat}/{{shard}}.parquet",
         params:

@@ -25,6 +25,7 @@ from agnlc.archives.hats import HatsQuery, location
 from agnlc.bands import band as registry_band
 from agnlc.photometry import F0_NJY
 from agnlc.schema import LIGHTCURVE
+from agnlc.sessions import timeout_session
 
 __all__ = ["ADAPTER", "GaiaAdapter", "to_canonical"]
 
@@ -121,7 +122,7 @@ def _fetch_tap(query: HatsQuery, settings: ArchiveSettings) -> pd.DataFrame:
     from astropy.table import Table
 
     t = query.targets
-    svc = pyvo.dal.TAPService(str(settings.options.get("url")))
+    svc = pyvo.dal.TAPService(str(settings.options.get("url")), session=timeout_session(settings.timeout_s))
     up = Table({"objectid": t["objectid"].to_numpy(), "ra": t["ra"].to_numpy(), "dec": t["dec"].to_numpy()})
     m = svc.run_sync(tap_adql(query.radius_arcsec), uploads={"targets": up}).to_table().to_pandas()
     m = m.sort_values(["objectid", "dist_arcsec"], kind="stable").drop_duplicates("objectid")

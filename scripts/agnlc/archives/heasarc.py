@@ -24,6 +24,7 @@ from astropy.coordinates import SkyCoord, search_around_sky
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings
 from agnlc.schema import EVENTS
+from agnlc.sessions import timeout_session
 
 __all__ = ["ADAPTER", "LIVE_URL", "HeasarcAdapter", "HeasarcQuery", "adql"]
 
@@ -76,7 +77,8 @@ class HeasarcAdapter:
         import pyvo
         from astropy.table import Table
 
-        svc = pyvo.dal.TAPService(str(settings.options.get("url", LIVE_URL)))
+        url = str(settings.options.get("url", LIVE_URL))
+        svc = pyvo.dal.TAPService(url, session=timeout_session(settings.timeout_s))
         up = Table(
             {
                 "objectid": query.targets["objectid"].to_numpy(),

@@ -1,32 +1,13 @@
 """TAP adapters against a real local TAP service (GAVO DaCHS on 127.0.0.1) loaded with mock-sky
-tables under the archives' real schema and table names. The service is set up when missing
-(Debian packages, ~90 s) and what the session started is stopped at its end, by pid."""
+tables under the archives' real schema and table names (the ``tap_service`` fixture of
+tests/conftest.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
-from tests.tap import conftest_helpers as tap
-from tests.tap.rd import write_rds
-
-
-@pytest.fixture(scope="module")
-def tap_service(small_sky, tmp_path_factory):
-    state = tmp_path_factory.mktemp("tap-state")
-    started = False
-    if not tap.answering():
-        ok, why = tap.can_install()
-        if not ok:
-            pytest.skip(why)
-        tap.up(state)
-        started = True
-    tap.load(write_rds(small_sky, tmp_path_factory.mktemp("rds")))
-    yield tap.URL
-    if started:
-        tap.down(state)
 
 
 def test_heasarc_tap_upload_equals_mirror(small_sky, tap_service):

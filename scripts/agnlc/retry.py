@@ -1,0 +1,69 @@
+"""Failed archive shards are retried by the next run, and only they.
+
+An archive job that exhausts its retry budget writes an empty shard with ``status: error`` so
+the merge and everything after it complete and name the missing archive. Snakemake would then
+count that shard as done. After every run (the workflow's ``onsuccess``/``onerror`` handlers)
+:func:`release_failed_shards` moves each error status to ``<shard>.failed.json`` (kept as the
+record of the failure) and removes the empty shard and its status, so the next ``snakemake``
+plans exactly those archive jobs again and the merge, features and tables of those shards after
+them; ok and empty (no data) shards are untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from agnlc.io import write_json
+
+__all__ = ["SHARD_DIRS", "release_failed_shards"]
+
+#: Folders (under ``results/``) whose ``<source>/<shard>.status.json`` records are checked.
+SHARD_DIRS = ("lightcurves", "events")
+
+log = logging.getLogger("agnlc.retry")
+
+
+def release_failed_shards(results: str | Path = "results") -> list[Path]:
+    """Release every shard whose status is ``error`` so the next run redoes it.
+
+    Parameters
+    ----------
+    results
+        The run's ``results`` folder.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The ``.failed.json`` records written, one per released shard.
+
+    Notes
+    -----
+    Order of the steps: the record is written first (atomically), then the empty Parquet shard,
+    then the status are removed. Interrupted at any point, the shard is either still complete
+    (retried by the next call) or has a missing output (redone by Snakemake): never a state in
+    which a failed shard counts as done.
+    """
+    released = []
+    root = Path(results)
+    for status_path in sorted(p for d in SHARD_DIRS for p in (root / d).glob("*/*.status.json")):
+        try:
+            status = json.loads(status_path.read_text())
+        except (OSError, ValueError):
+            continue  # unreadable: the job's own output check reports it
+        if status.get("status") != "error":
+            continue
+        shard = status_path.name.removesuffix(".status.json")
+        record = status_path.with_name(f"{shard}.failed.json")
+        write_json(status, record)
+        status_path.with_name(f"{shard}.parquet").unlink(missing_ok=True)
+        status_path.unlink()
+        released.append(record)
+        log.warning(
+            "%s %s failed (%s): released, the next run retries it",
+            status_path.parent.name,
+            shard,
+            status.get("reason", "no reason recorded"),
+        )
+    return released
