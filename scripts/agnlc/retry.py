@@ -4,9 +4,12 @@ An archive job that exhausts its retry budget writes an empty shard with ``statu
 the merge and everything after it complete and name the missing archive. Snakemake would then
 count that shard as done. After every run (the workflow's ``onsuccess``/``onerror`` handlers)
 :func:`release_failed_shards` moves each error status to ``<shard>.failed.json`` (kept as the
-record of the failure) and removes the empty shard and its status, so the next ``snakemake``
-plans exactly those archive jobs again and the merge, features and tables of those shards after
-them; ok and empty (no data) shards are untouched.
+record of the failure) and removes the empty shard and its status. A missing intermediate file
+alone does not make Snakemake rerun anything while the merged shard after it is up to date, so
+the merge rule carries :func:`failure_records` of its shard as a ``params`` value: a new failure
+changes it, the next run reruns that merge, which needs (and so redoes) exactly the released
+archive shards, then the features and tables of that shard. ok and empty (no data) shards are
+untouched; a record stays after a successful retry and, unchanged, triggers nothing more.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 from agnlc.io import write_json
 
-__all__ = ["SHARD_DIRS", "release_failed_shards"]
+__all__ = ["SHARD_DIRS", "failure_records", "release_failed_shards"]
 
 #: Folders (under ``results/``) whose ``<source>/<shard>.status.json`` records are checked.
 SHARD_DIRS = ("lightcurves", "events")
@@ -67,3 +70,16 @@ def release_failed_shards(results: str | Path = "results") -> list[Path]:
             status.get("reason", "no reason recorded"),
         )
     return released
+
+
+def failure_records(results: str | Path, shard: str) -> list[str]:
+    """``"<archive> <query_time>"`` of every released failure of ``shard``'s light-curve
+    archives, sorted: the value the merge rule's rerun trigger compares between runs."""
+    out = []
+    for rec in sorted(Path(results).glob(f"lightcurves/*/{shard}.failed.json")):
+        try:
+            when = json.loads(rec.read_text()).get("query_time", "")
+        except (OSError, ValueError):
+            when = "unreadable"
+        out.append(f"{rec.parent.name} {when}")
+    return out

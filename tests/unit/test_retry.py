@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from agnlc.io import write_json
-from agnlc.retry import release_failed_shards
+from agnlc.retry import failure_records, release_failed_shards
 
 
 def _shard(root, kind, source, shard, status):
@@ -42,3 +42,13 @@ def test_unreadable_status_is_left_to_the_job(tmp_path):
     (d / "1-of-1.parquet").write_bytes(b"PAR1")
     assert release_failed_shards(tmp_path) == []
     assert (d / "1-of-1.parquet").exists()
+
+
+def test_failure_records_change_with_each_new_failure(tmp_path):
+    d = _shard(tmp_path, "lightcurves", "crts", "1-of-2", "error")
+    assert release_failed_shards(tmp_path)
+    first = failure_records(tmp_path, "1-of-2")
+    assert first and first[0].startswith("crts ") and failure_records(tmp_path, "2-of-2") == []
+    write_json({"status": "error", "query_time": "2026-11-22T00:00:00Z"}, d / "1-of-2.status.json")
+    release_failed_shards(tmp_path)
+    assert failure_records(tmp_path, "1-of-2") == ["crts 2026-11-22T00:00:00Z"] != first

@@ -111,6 +111,15 @@ def archive_shards(wildcards):
     }
 
 
+def failed_archive_records(wildcards):
+    """The released failures of this shard's archives (agnlc.retry) as a params value of the
+    merge: a new failure changes it, so the next run reruns the merge, which needs (and so
+    retries) the released archive shard; a retried shard's record stays, unchanged, after."""
+    from agnlc.retry import failure_records
+
+    return failure_records("results", wildcards.shard)
+
+
 #: Figures of rule all; the validation figures only when there is truth to validate against.
 _SESAR = config["validation"]["sesar_rrlyrae"]
 FIGURES = [

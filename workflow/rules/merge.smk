@@ -13,6 +13,7 @@ rule merge_lightcurves:
         zarr_group="results/lightcurves.zarr/shards/{shard}/zarr.json",
     params:
         calibration=config["merge"],
+        retry=failed_archive_records,
     log:
         "logs/merge/{shard}.log",
     benchmark:
