@@ -105,6 +105,8 @@ class CatalogSpec:
     service: str = ""
     table: str = ""
     refusal: str = ""
+    mirror_format: str = "parts"  # parts: part_hpx3_PPPP.parquet files; hats: a HATS catalogue (lsdb)
+    mirror_subpath: str = ""  # the HATS catalogue inside the mirror folder
 
 
 _DES = tuple(
@@ -179,6 +181,19 @@ CATALOGS: dict[str, CatalogSpec] = {
         DATALAB_TAP,
         "nsc_dr2.object",
     ),
+    "gaia_edr3": CatalogSpec(
+        "gaia_edr3",
+        "Gaia EDR3 astrometry",
+        "source_id",
+        "ra",
+        "dec",
+        ("pmra", "pmra_error", "pmdec", "pmdec_error", "parallax", "parallax_error"),
+        "tap",
+        "https://gea.esac.esa.int/tap-server/tap",
+        "gaiaedr3.gaia_source",
+        mirror_format="hats",
+        mirror_subpath="gaia_dr3",  # the mock sky's Gaia DR3 HATS collection: DR3 astrometry is EDR3's
+    ),
     "xmm_servs": CatalogSpec(
         "xmm_servs",
         "XMM-SERVS XMM-LSS (Chen et al. 2018)",
@@ -218,6 +233,12 @@ def _mirror_rows(spec: CatalogSpec, targets: pd.DataFrame, mirror: Path, radius_
     mirror = Path(mirror)
     if not mirror.is_dir():
         raise CatalogError(f"{spec.name}: mirror folder {mirror} does not exist")
+    if spec.mirror_format == "hats":  # lsdb cross-match against the HATS catalogue, nearest within the radius
+        from agnlc.archives.hats import crossmatch
+
+        cols = [spec.id_col, spec.ra_col, spec.dec_col, *spec.columns]
+        m = crossmatch(targets, str(mirror / spec.mirror_subpath), cols, radius_arcsec)
+        return m[cols].drop_duplicates(spec.id_col).reset_index(drop=True)
     parts = sorted(pixels_in_cone(targets["ra"].to_numpy(), targets["dec"].to_numpy(), radius_arcsec / 3600.0, 3))
     native = [c for c in spec.columns if c not in ("photoz", "photozErr")]
     cat = _read_parts(mirror, parts, [spec.id_col, spec.ra_col, spec.dec_col, *native])

@@ -10,7 +10,8 @@ Stripe 82 coadd → SDSS DR16) with a finite PSF flux for that target (``photSou
 * ``extendedness_{b}``: ``1 - CLASS_STAR`` (DES) or ``1 - probPSF`` (SDSS);
 * ``flags_{b}``: the filling catalogue's flags;
 * ``stdColor_k``/``stdColorErr_k`` from the PSF fluxes of adjacent bands;
-* ``psPm_ra/dec`` from NSC DR2; ``class``/``z`` from SDSS spectra (:func:`spec_class`);
+* ``psPm_ra/dec`` from Gaia EDR3, else NSC DR2 (``pmSource`` names it), ``psParallax`` from
+  Gaia EDR3; ``class``/``z`` from SDSS spectra (:func:`spec_class`);
   ``photoZ_pest`` from the DR16 photo-z; ``lc*`` from the features stage.
 
 A target without a match keeps NaNs and a null ``photSource_{b}``, never zeros. The XMM-LSS
@@ -91,15 +92,31 @@ def _ab_photometry(mag: np.ndarray, err: np.ndarray) -> tuple[np.ndarray, np.nda
     return (f, e, *flux_to_ab_mag(f, e))
 
 
+#: Proper-motion precedence (``pmSource`` names the catalogue used); parallax from Gaia only.
+PM_PRECEDENCE = ("gaia_edr3", "nsc_dr2")
+
+
 def _shared_columns(df: pd.DataFrame, catalogs: dict[str, pd.DataFrame]) -> None:
-    """Colours from the PSF fluxes, NSC proper motions, SDSS spectroscopic class and z (in place)."""
+    """Colours from the PSF fluxes, proper motions (Gaia EDR3, else NSC DR2), Gaia parallax,
+    SDSS spectroscopic class and z (in place)."""
     ids = df["objectId"]
     for k, (b1, b2) in enumerate(itertools.pairwise(OBJECT_BANDS)):
         c, ce = colour(df[f"psFlux_{b1}"], df[f"psFluxErr_{b1}"], df[f"psFlux_{b2}"], df[f"psFluxErr_{b2}"])
         df[f"stdColor_{k}"], df[f"stdColorErr_{k}"] = c, ce
-    nsc = _matched(catalogs.get("nsc_dr2"), ids)
-    if "pmra" in nsc:
-        df["psPm_ra"], df["psPm_dec"] = nsc["pmra"].to_numpy(float), nsc["pmdec"].to_numpy(float)
+    # proper motion: Gaia EDR3 where it has one (2- and 3-parameter solutions have none), else NSC DR2
+    src = np.full(len(df), None, dtype=object)
+    for name in PM_PRECEDENCE:
+        m = _matched(catalogs.get(name), ids)
+        if "pmra" not in m:
+            continue
+        pmra, pmdec = m["pmra"].to_numpy(float), m["pmdec"].to_numpy(float)
+        take = (src == None) & np.isfinite(pmra) & np.isfinite(pmdec)  # noqa: E711 (object array)
+        df["psPm_ra"] = np.where(take, pmra, df["psPm_ra"].to_numpy(float))
+        df["psPm_dec"] = np.where(take, pmdec, df["psPm_dec"].to_numpy(float))
+        src[take] = name
+        if name == "gaia_edr3":
+            df["psParallax"] = m["parallax"].to_numpy(float)
+    df["pmSource"] = pd.array(src, dtype="string")
     spec = _matched(catalogs.get("sdss_specobj"), ids)
     if "class" in spec:
         df["class"] = spec_class(spec["class"], spec["subClass"], spec["z"], spec["zWarning"]).to_numpy()
@@ -161,14 +178,14 @@ def s82_rows(
         The shard's features (``objectid`` + ``lc*`` columns).
     catalogs
         :func:`agnlc.catalogs.match_catalog` outputs by name (``des_dr2``, ``sdss_dr16``,
-        ``nsc_dr2``, ``sdss_specobj``; missing ones count as no match).
+        ``gaia_edr3``, ``nsc_dr2``, ``sdss_specobj``; missing ones count as no match).
 
     Notes
     -----
     Per band the photometry comes from the first of DES DR2 → S82 coadd → SDSS DR16 with a
     finite PSF flux there (``photSource_{b}`` says which; DES has no u, SDSS no y). Proper
-    motions from NSC DR2 (Gaia EDR3 first once it is matched); ``class`` and ``z`` from SDSS
-    spectra; ``photoZ_pest`` from the DR16 photo-z.
+    motions from Gaia EDR3, else NSC DR2 (``pmSource``); parallax from Gaia EDR3; ``class`` and
+    ``z`` from SDSS spectra; ``photoZ_pest`` from the DR16 photo-z.
     """
     catalogs = catalogs or {}
     t = targets[in_s82(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
@@ -221,8 +238,8 @@ def xmmlss_rows(targets: pd.DataFrame, catalogs: dict[str, pd.DataFrame] | None 
     u from CFHTLS-Wide (3″ aperture ``uap3`` → ps, Kron ``uauto`` → bd, ``1 - cl_u``), grizy from
     HSC (``PsfFlux`` → ps, ``GaussianFlux`` → bd, both nJy; the pipeline's extendedness; flags =
     the saturation flag); photo-z from XMM-SERVS for its X-ray sources, else the SDSS DR16
-    photo-z; class and z from SDSS spectra; NSC proper motions; lc* NaN (no deep time-domain
-    data there, as the seed says).
+    photo-z; class and z from SDSS spectra; proper motions and parallax as in :func:`s82_rows`;
+    lc* NaN (no deep time-domain data there, as the seed says).
     """
     catalogs = catalogs or {}
     t = targets[in_xmmlss(targets["ra"].to_numpy(), targets["dec"].to_numpy())].reset_index(drop=True)
@@ -292,8 +309,9 @@ COLUMN_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("objectId", "targets", "the sample's objectid (HEALPix order-29 index of ra, dec)"),
     ("ra", "targets", "the sample's position"),
     ("dec", "targets", "the sample's position"),
-    ("psPm_", "objecttable_s82_shard", "NSC DR2 pmra/pmdec (Gaia EDR3 first: not matched yet)"),
-    ("psParallax", "objecttable_s82_shard", "Gaia EDR3 (not yet filled: NaN)"),
+    ("psPm_", "objecttable_s82_shard", "Gaia EDR3 pmra/pmdec, else NSC DR2 pmra/pmdec"),
+    ("psParallax", "objecttable_s82_shard", "Gaia EDR3 parallax"),
+    ("pmSource", "objecttable_s82_shard", "gaia_edr3, nsc_dr2 or null: the catalogue of psPm_ra/dec"),
     ("psFlux", "objecttable_s82_shard", "PSF flux: DES WAVG_MAG_PSF, else S82 coadd, else DR16 psfMag (asinh->AB)"),
     ("bdFlux", "objecttable_s82_shard", "extended flux: DES MAG_AUTO, else S82 coadd, else DR16 modelMag"),
     ("psMag", "objecttable_s82_shard", "AB magnitude of psFlux"),

@@ -246,9 +246,10 @@ def object_table_schema(
         Column("objectId", pa.int64(), "", "Object id (the sample's objectid)", False),
         Column("ra", f64, "deg", "Right ascension (ICRS)", False, 0.0, 360.0),
         Column("dec", f64, "deg", "Declination (ICRS)", False, -90.0, 90.0),
-        Column("psPm_ra", f64, "mas/yr", "Proper motion in RA*cos(dec) (Gaia, else NSC)"),
-        Column("psPm_dec", f64, "mas/yr", "Proper motion in Dec (Gaia, else NSC)"),
-        Column("psParallax", f64, "mas", "Parallax (Gaia)"),
+        Column("psPm_ra", f64, "mas/yr", "Proper motion in RA*cos(dec) (Gaia EDR3, else NSC DR2)"),
+        Column("psPm_dec", f64, "mas/yr", "Proper motion in Dec (Gaia EDR3, else NSC DR2)"),
+        Column("psParallax", f64, "mas", "Parallax (Gaia EDR3)"),
+        Column("pmSource", _STR, "", "Catalogue of the proper motion: gaia_edr3, nsc_dr2 or null"),
     ]
     for prefix, what in (("ps", "point-source (PSF)"), ("bd", "extended-source (model/auto)")):
         for b in bands:

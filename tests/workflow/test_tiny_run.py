@@ -291,3 +291,24 @@ def test_object_table_class_and_redshift_agree_with_truth(tiny_run):
     qso = lab["class"].isin(["Qso", "highZQso"]).to_numpy()
     assert np.allclose(lab["z"].to_numpy()[qso], t["z"].to_numpy()[qso], atol=0.005)
     assert obj["psPm_ra"].notna().sum() > 5
+
+
+def test_object_table_proper_motion_gaia_then_nsc_and_gaia_parallax(tiny_run):
+    """psPm from Gaia EDR3 where it has one, else NSC DR2 (pmSource says which); psParallax from
+    Gaia only; recomputed from the catalogue match files."""
+    obj = pd.read_parquet(tiny_run / "results/s82ObjectTable.parquet")
+
+    def cat(name):
+        files = sorted((tiny_run / f"results/catalogs/{name}").glob("*.parquet"))
+        return pd.concat(pd.read_parquet(f) for f in files).set_index("objectid").reindex(obj["objectId"])
+
+    g, n = cat("gaia_edr3"), cat("nsc_dr2")
+    use_g = (g["pmra"].notna() & g["pmdec"].notna()).to_numpy()
+    use_n = ~use_g & (n["pmra"].notna() & n["pmdec"].notna()).to_numpy()
+    for col, gc, nc in (("psPm_ra", "pmra", "pmra"), ("psPm_dec", "pmdec", "pmdec")):
+        want = np.where(use_g, g[gc].to_numpy(float), np.where(use_n, n[nc].to_numpy(float), np.nan))
+        np.testing.assert_array_equal(obj[col].to_numpy(float), want)
+    np.testing.assert_array_equal(obj["psParallax"].to_numpy(float), g["parallax"].to_numpy(float))
+    src = np.where(use_g, "gaia_edr3", np.where(use_n, "nsc_dr2", None))
+    assert [None if pd.isna(s) else s for s in obj["pmSource"]] == list(src)
+    assert use_g.sum() > 5 and use_n.sum() > 5
