@@ -43,4 +43,5 @@ rule all:
         "results/validation/features.json",
         gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
         expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
+        REBUILD,
     default_target: True

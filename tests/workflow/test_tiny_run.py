@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -312,3 +313,30 @@ def test_object_table_proper_motion_gaia_then_nsc_and_gaia_parallax(tiny_run):
     src = np.where(use_g, "gaia_edr3", np.where(use_n, "nsc_dr2", None))
     assert [None if pd.isna(s) else s for s in obj["pmSource"]] == list(src)
     assert use_g.sum() > 5 and use_n.sum() > 5
+
+
+def test_damaged_outputs_are_found_and_rebuilt_not_propagated(tiny_run, tmp_path):
+    """A truncated archive shard and a deleted zarr chunk: the next run moves them aside, plans
+    their jobs and every job after them, and the rebuilt outputs equal the clean run's."""
+    import shutil
+
+    wd = tmp_path / "run"
+    shutil.copytree(tiny_run, wd, symlinks=True)
+    shard = wd / "results/lightcurves/crts/1-of-2.parquet"
+    stamp = shard.stat().st_mtime
+    shard.write_bytes(shard.read_bytes()[: shard.stat().st_size // 2])
+    os.utime(shard, (stamp, stamp))  # same time stamp: only the content says it is damaged
+    chunk = wd / "results/lightcurves.zarr/shards/2-of-2/flux/c/0"
+    chunk.unlink()
+    plan = snakemake(wd, "-n")
+    out = plan.stdout + plan.stderr
+    assert "damaged output results/lightcurves/crts/1-of-2.parquet: unreadable Parquet" in out
+    assert "damaged output results/lightcurves.zarr/shards/2-of-2/zarr.json: flux: chunk c/0 missing" in out
+    jobs = _planned_jobs(plan)
+    assert jobs.get("lightcurves_crts") == 1 and jobs.get("merge_lightcurves") == 2, jobs
+    assert not {r for r in jobs if r.startswith(("lightcurves_", "catalog_"))} - {"lightcurves_crts"}, jobs
+    res = snakemake(wd)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert shard.with_name("1-of-2.parquet.corrupt").exists() and chunk.exists()
+    assert output_hashes(wd) == output_hashes(tiny_run)
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(snakemake(wd, "-n"))

@@ -171,3 +171,17 @@ onsuccess:
 
 onerror:
     _release_failed_shards()
+
+
+# Damaged outputs (a truncated Parquet file, a zarr chunk gone) are moved aside to <name>.corrupt
+# when the workflow is parsed; every moved-aside output that is still missing is a target of rule
+# all, so the run (or the dry run's plan) rebuilds it and every job after it (agnlc.integrity).
+# Jobs on cluster nodes (not the main process) never scan.
+REBUILD = []
+if workflow.is_main_process:
+    from agnlc.integrity import pending_rebuilds, quarantine, scan
+
+    for _d in scan("results"):
+        print(f"agnlc: damaged output {_d.path}: {_d.reason}; moved aside, rebuilt by this run", file=sys.stderr)
+        quarantine([_d])
+    REBUILD = [str(p) for p in pending_rebuilds("results")]
