@@ -50,6 +50,9 @@ def slurm_cluster():
                        env={**os.environ, "SLURM_BASE": str(BASE)})  # fmt: skip
 
 
+# longer than the run's own `timeout -s KILL 1500`, so a slow run is killed whole, never orphaned
+# by pytest-timeout (found when CI shared the machine: the 900-s default left Snakemake running)
+@pytest.mark.timeout(1800)
 def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_path):
     wd = tmp_path / "slurm_run"
     wd.mkdir()
