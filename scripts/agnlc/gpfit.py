@@ -144,11 +144,10 @@ def _flags(x: NDArray, bounds: NDArray, converged: bool, finite: bool) -> int:
     return flags | (FLAG_AT_BOUND if at.any() else 0)
 
 
-def _prepare(t: NDArray, y: NDArray, yerr: NDArray) -> tuple[NDArray, NDArray, NDArray, float, float, float]:
-    """float64 arrays, the weighted mean, the standard deviation (>= 2 mmag) and the baseline."""
+def _prepare(t: NDArray, y: NDArray, yerr: NDArray) -> tuple[NDArray, NDArray, NDArray, float, float]:
+    """float64 arrays, the standard deviation (>= 2 mmag) and the baseline (the mean is profiled out)."""
     t, y, yerr = (np.asarray(a, dtype=np.float64) for a in (t, y, yerr))
-    mu = float(np.average(y, weights=1.0 / yerr**2))
-    return t, y, yerr, mu, max(float(np.std(y)), 2e-3), float(t[-1] - t[0])
+    return t, y, yerr, max(float(np.std(y)), 2e-3), float(t[-1] - t[0])
 
 
 def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.float64]) -> FitResult:
@@ -161,7 +160,7 @@ def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     σ bound or on the plateau instead of the variable solution.
     Flags ``FLAG_SHORT_BASELINE`` when the baseline is shorter than 10 τ. The mean is profiled out.
     """
-    t, y, yerr, _, sd, baseline = _prepare(t, y, yerr)
+    t, y, yerr, sd, baseline = _prepare(t, y, yerr)
     profiled = _profiled(t, yerr**2, y)
     bounds = _DRW_BOUNDS
 
@@ -201,7 +200,7 @@ def fit_dho(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     Start: an overdamped DHO with the DRW-like long timescale baseline/10 and a 10-d short
     timescale, scaled to the sample variance. The mean is profiled out.
     """
-    t, y, yerr, _, sd, baseline = _prepare(t, y, yerr)
+    t, y, yerr, sd, baseline = _prepare(t, y, yerr)
     profiled = _profiled(t, yerr**2, y)
     bounds = _DHO_BOUNDS
 
