@@ -15,7 +15,7 @@ import numpy as np
 from astropy.coordinates import SkyCoord, search_around_sky
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["match_nearest", "match_sources"]
+__all__ = ["match_nearest", "match_sources", "separation_arcsec"]
 
 IntArr = NDArray[np.int64]
 FltArr = NDArray[np.float64]
@@ -73,3 +73,11 @@ def match_nearest(
     first = np.r_[True, it_o[1:] != it_o[:-1]]
     keep = order[first]
     return it[keep], is_[keep], sep[keep]
+
+
+def separation_arcsec(ra: float, dec: float, s_ra: ArrayLike, s_dec: ArrayLike) -> FltArr:
+    """Angular separation (arcsec) of sources from one position (haversine, exact at small angles)."""
+    d1, d2 = np.radians(dec), np.radians(np.asarray(s_dec, float))
+    dra = np.radians(np.asarray(s_ra, float) - ra)
+    h = np.sin((d2 - d1) / 2) ** 2 + np.cos(d1) * np.cos(d2) * np.sin(dra / 2) ** 2
+    return np.degrees(2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))) * 3600.0

@@ -99,19 +99,23 @@ def write_rds(sky: Path, out: Path) -> list[Path]:
     gaia = out / "gaiadr3"
     gaia.mkdir(parents=True, exist_ok=True)
     (gaia / "q.rd").write_text(GAIA_RD)
-    src = pq.read_table(sky / "mirrors" / "gaia" / "gaia_dr3" / "gaia_dr3" / "dataset").to_pandas()
+    src = pq.read_table(sky / "mirrors" / "gaia" / "gaia_dr3" / "gaia_dr3" / "dataset", partitioning=None).to_pandas()
     src[["source_id", "ra", "dec", "phot_g_mean_mag", "pmra", "pmdec", "parallax"]].to_csv(
         gaia / "gaia_source.csv", index=False
     )
-    ep = pq.read_table(sky / "mirrors" / "gaia" / "gaia_dr3_epoch_phot" / "gaia_dr3_epoch_phot" / "dataset").to_pandas()
+    ep = pq.read_table(
+        sky / "mirrors" / "gaia" / "gaia_dr3_epoch_phot" / "gaia_dr3_epoch_phot" / "dataset", partitioning=None
+    ).to_pandas()
+
+    nested = ep["epoch_photometry"]  # struct of per-transit lists -> one array column per field
 
     def join(col: str) -> list[str]:
-        return [" ".join(repr(float(x)) for x in np.asarray(v, dtype=float)) for v in ep[col]]
+        return [" ".join(repr(float(x)) for x in np.asarray(v[col], dtype=float)) for v in nested]
 
     pd.DataFrame(
         {
             "source_id": ep["source_id"],
-            "n_transits": ep["n_transits"],
+            "n_transits": [len(v["g_transit_time"]) for v in nested],
             "g_transit_time": join("g_transit_time"),
             "g_transit_flux": join("g_transit_flux"),
             "g_transit_flux_error": join("g_transit_flux_error"),

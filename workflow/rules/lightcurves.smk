@@ -10,7 +10,7 @@ for _archive in ARCHIVES:
             targets="results/samples/shards/{shard}.parquet",
             mirror=archive_mirror(_archive),
             code=library("archives/base.py", "archives/hats.py", f"archives/{_archive}.py", "crossmatch.py",
-                         "photometry.py", "bands.py", "sessions.py"),
+                         "photometry.py", "bands.py", "sessions.py", "layouts.py"),
         output:
             parquet=f"results/lightcurves/{_archive}/{{shard}}.parquet",
             status=f"results/lightcurves/{_archive}/{{shard}}.status.json",

@@ -7,7 +7,7 @@ MOCK_CATALOGS = ["des_dr2", "sdss_dr16", "sdss_dr16_photoz", "hsc", "cfhtls_w", 
 
 rule mocksky:
     input:
-        library("mocksky"),
+        library("mocksky", "layouts.py"),
     output:
         manifest=f"{MOCKDIR}/manifest.json",
         truth=f"{MOCKDIR}/truth.parquet",

@@ -13,10 +13,17 @@ Each archive module provides an :class:`Adapter` with three steps:
 :func:`run_adapter` wraps the three steps with retries, exponential backoff and a time budget;
 an archive that still fails yields an empty shard and an ``error`` status with the reason, so
 the rest of the run goes on and the merge records what is missing.
+
+Nothing is silently empty: a reply the adapter does not understand raises :class:`ArchiveError`
+(an ``error`` status with the reason). ``empty`` is kept for replies in which the service itself
+says there is nothing, or targets outside the archive's coverage; the adapter says which with
+:func:`note` (``note("not covered", ...)``, ``note("service", "no objects were found")``) and
+the status carries those notes and names them in its reason.
 """
 
 from __future__ import annotations
 
+import contextvars
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -29,7 +36,19 @@ from agnlc.photometry import flux_to_ab_mag
 from agnlc.provenance import utc_now
 from agnlc.schema import LIGHTCURVE, validate
 
-__all__ = ["Adapter", "ArchiveError", "ArchiveSettings", "run_adapter"]
+__all__ = ["Adapter", "ArchiveError", "ArchiveSettings", "note", "run_adapter"]
+
+_NOTES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("agnlc_archive_notes", default=None)
+
+
+def note(kind: str, message: str) -> None:
+    """Record why (part of) a reply holds no data: ``kind`` is ``not covered`` (outside the
+    archive's sky or mission) or ``service`` (the service's own "nothing here" message) or
+    ``skipped`` (a product that cannot be read, e.g. a TESS file without a light-curve table).
+    Kept in the status record of the running :func:`run_adapter` call."""
+    notes = _NOTES.get()
+    if notes is not None:
+        notes.append(f"{kind}: {message}")
 
 
 def canonical(
@@ -170,14 +189,18 @@ def run_adapter(
         if time.monotonic() - t0 > settings.timeout_s:
             last = f"time budget of {settings.timeout_s} s exhausted"
             break
+        notes: list[str] = []
+        token = _NOTES.set(notes)
         try:
             reply = adapter.fetch(query, settings)
             lc = adapter.parse(reply, targets, settings)
             lc = validate(lc, schema, where=f"{adapter.name} reply")
             n_with = int(lc["objectid"].nunique())
+            if notes:
+                status["notes"] = _summarise(notes)
             status.update(
                 status="ok" if len(lc) else "empty",
-                reason="" if len(lc) else "no measurements within the radius",
+                reason="" if len(lc) else _empty_reason(notes),
                 rows=len(lc),
                 n_targets_with_data=n_with,
                 attempts=attempts,
@@ -189,6 +212,8 @@ def run_adapter(
             status.setdefault("tracebacks", []).append(traceback.format_exc(limit=3))
             if attempt < settings.retries:
                 sleep(settings.backoff_s * (2**attempt))
+        finally:
+            _NOTES.reset(token)
     status.update(
         status="error",
         reason=last,
@@ -198,3 +223,16 @@ def run_adapter(
         elapsed_s=round(time.monotonic() - t0, 3),
     )
     return schema.empty(), status
+
+
+def _summarise(notes: list[str], most: int = 20) -> list[str]:
+    """Distinct notes with their counts, most frequent first (at most ``most``)."""
+    counts = pd.Series(notes).value_counts(sort=True)
+    return [f"{k} (x{v})" if v > 1 else str(k) for k, v in counts.head(most).items()]
+
+
+def _empty_reason(notes: list[str]) -> str:
+    """The reason of an ``empty`` status: what the notes say, else no match within the radius."""
+    if not notes:
+        return "no measurements within the radius"
+    return "; ".join(_summarise(notes, 3))  # each note starts with its kind, e.g. "not covered: ..."

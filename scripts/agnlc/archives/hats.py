@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from agnlc.archives.base import note
+
 __all__ = ["HatsQuery", "crossmatch", "location", "open_collection", "upath"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """The cross-match result of no match: the target id, the asked columns and the distance."""
+    cols = ["objectid", *[c if c != "objectid" else "objectid_archive" for c in columns], "_dist_arcsec"]
+    return pd.DataFrame({c: [] for c in cols})
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ def location(settings, mirror_subpath: str = "") -> str:
 def upath(path: str):
     """A UPath for remote URLs (anonymous S3 access), the plain string for local paths."""
     if path.startswith("s3://"):
+        import s3fs  # noqa: F401  (UPath's S3 backend: fail here, with its name, if it is missing)
         from upath import UPath
 
         return UPath(path, anon=True)
@@ -77,13 +86,20 @@ def crossmatch(
         warnings.simplefilter("ignore")
         tcat = lsdb.from_dataframe(t, catalog_name="targets", ra_column="ra", dec_column="dec")
         cat = open_collection(path, columns=columns)
-        res = tcat.crossmatch(
-            cat,
-            radius_arcsec=radius_arcsec,
-            n_neighbors=n_neighbors,
-            suffixes=("_target", ""),
-            suffix_method="overlapping_columns",
-        )
+        try:
+            res = tcat.crossmatch(
+                cat,
+                radius_arcsec=radius_arcsec,
+                n_neighbors=n_neighbors,
+                suffixes=("_target", ""),
+                suffix_method="overlapping_columns",
+            )
+        except RuntimeError as exc:
+            if "do not overlap" not in str(exc):
+                raise
+            # the targets are outside the catalogue's sky (lsdb: "Catalogs do not overlap"): not covered
+            note("not covered", f"no partition of {path} covers the targets")
+            return _empty(columns)
         with dask.config.set(scheduler="synchronous"):
             df = res.compute()
     df = pd.DataFrame(df).reset_index(drop=True)

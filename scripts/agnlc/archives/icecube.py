@@ -5,10 +5,17 @@ when it lies within the event's angular error (``AngErr``) and within ``max_radi
 (default 1 deg); for each target the ``top_n`` most energetic associated events are kept
 (default 3, as the Fornax notebook does). ``energy`` is ``10^(log10 E/GeV)`` in GeV.
 
-Mirror transport: the release's whitespace-separated event files (``IC*_exp.csv``, header line
-``# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]``).
-Live transport: the same files, downloaded once from the release archive (``url``) into a cache
-folder and read the same way.
+Release layout (IceCube Collaboration 2021, "IceCube Data for Neutrino Point-Source Searches
+Years 2008-2018", the ``icecube_10year_ps`` folder as icecube/skyllh ``public_data`` holds it):
+``events/<season>_exp.csv`` (IC40, IC59, IC79, IC86_I … IC86_VII; a Dataverse copy may add ``-1``
+to the name) and ``uptime/<season>_exp.csv`` under the **same base names**, plus ``irfs/``.
+Despite the ``.csv`` name these are whitespace-aligned text with one ``#`` header line
+``# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]``. Only files
+under an ``events`` folder are read; a header that is not the event header is an error.
+
+Mirror transport: a folder in that layout. Live transport: the release zip (``url``), downloaded
+once and unpacked **with its folders** into a cache (flattening it would let the uptime tables
+overwrite the event tables of the same name), then read the same way.
 """
 
 from __future__ import annotations
@@ -19,13 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import astropy.units as u
+import numpy as np
 import pandas as pd
 from astropy.coordinates import SkyCoord, search_around_sky
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings
 from agnlc.schema import EVENTS
 
-__all__ = ["ADAPTER", "LIVE_URL", "IcecubeAdapter", "IcecubeQuery", "read_event_files"]
+__all__ = ["ADAPTER", "LIVE_URL", "IcecubeAdapter", "IcecubeQuery", "event_files", "read_event_files", "unpack_release"]
 
 NAME = "icecube"
 LIVE_URL = "https://icecube.wisc.edu/data-releases/20210126_PS-IC40-IC86_VII.zip"
@@ -42,13 +50,61 @@ class IcecubeQuery:
     targets: pd.DataFrame = field(repr=False, compare=False)
 
 
+HEADER = ["MJD[days]", "log10(E/GeV)", "AngErr[deg]", "RA[deg]", "Dec[deg]", "Azimuth[deg]", "Zenith[deg]"]
+
+
+def event_files(folder: Path) -> list[Path]:
+    """The event tables (``events/<season>_exp*.csv``) under ``folder``, never the uptime ones."""
+    return sorted(f for f in Path(folder).rglob("*_exp*.csv") if f.parent.name == "events")
+
+
+def read_event_file(path: Path) -> pd.DataFrame:
+    """One season's event table; its '#' header must name the seven event columns."""
+    with open(path) as fh:
+        head = fh.readline()
+    names = head.lstrip("#").split()
+    if not head.startswith("#") or names != HEADER:
+        raise ArchiveError(f"{NAME}: {path} line 1: not the event header {HEADER} (found {names[:7]})")
+    df = pd.read_csv(path, sep=r"\s+", comment="#", header=None, names=COLUMNS)
+    bad = df.isna().any(axis=1).to_numpy()
+    if bad.any():
+        raise ArchiveError(f"{NAME}: {path} line {int(np.flatnonzero(bad)[0]) + 2}: fewer than 7 numeric fields")
+    return df
+
+
 def read_event_files(folder: Path) -> pd.DataFrame:
-    """All ``*_exp.csv`` event files under ``folder`` as one table."""
-    files = sorted(folder.rglob("*_exp.csv"))
+    """All event tables under ``folder`` as one table."""
+    files = event_files(folder)
     if not files:
-        raise ArchiveError(f"{NAME}: no IceCube event files (*_exp.csv) under {folder}")
-    frames = [pd.read_csv(f, sep=r"\s+", comment="#", header=None, names=COLUMNS, usecols=range(7)) for f in files]
-    return pd.concat(frames, ignore_index=True)
+        raise ArchiveError(f"{NAME}: no IceCube event tables (events/*_exp.csv) under {folder}")
+    return pd.concat([read_event_file(f) for f in files], ignore_index=True)
+
+
+def unpack_release(content: bytes, dest: Path) -> list[Path]:
+    """Unpack the release zip's ``events/`` and ``uptime/`` tables into ``dest``, keeping their
+    folders (members with absolute or parent-relative paths are refused)."""
+    out = []
+    dest = Path(dest)
+    try:
+        z = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as exc:
+        raise ArchiveError(f"{NAME}: the release download is not a zip archive ({exc})") from None
+    with z:
+        for member in z.namelist():
+            parts = Path(member).parts
+            if member.startswith("/") or ".." in parts or not member.endswith(".csv"):
+                continue
+            if len(parts) < 2 or parts[-2] not in ("events", "uptime"):
+                continue
+            target = dest.joinpath(*parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            tmp.write_bytes(z.read(member))
+            tmp.replace(target)
+            out.append(target)
+    if not any(p.parent.name == "events" for p in out):
+        raise ArchiveError(f"{NAME}: the release zip holds no events/*_exp.csv table")
+    return out
 
 
 class IcecubeAdapter:
@@ -72,14 +128,10 @@ class IcecubeAdapter:
         import requests
 
         cache = Path(str(settings.options.get("cache", "results/cache/icecube")))
-        if not list(cache.rglob("*_exp.csv")):
+        if not event_files(cache):
             r = requests.get(query.source, timeout=min(settings.timeout_s, 600), verify=True)
             r.raise_for_status()
-            cache.mkdir(parents=True, exist_ok=True)
-            with zipfile.ZipFile(io.BytesIO(r.content)) as z:
-                for member in z.namelist():
-                    if member.endswith("_exp.csv") and ".." not in member and not member.startswith("/"):
-                        (cache / Path(member).name).write_bytes(z.read(member))
+            unpack_release(r.content, cache)
         return read_event_files(cache)
 
     def parse(self, reply: pd.DataFrame, targets: pd.DataFrame, settings: ArchiveSettings) -> pd.DataFrame:

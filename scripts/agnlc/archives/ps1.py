@@ -1,4 +1,6 @@
-"""Pan-STARRS1 DR2 detections through HATS (MAST's ``otmo`` and ``detection`` catalogues).
+"""Pan-STARRS1 DR2 detections through HATS (MAST's ``otmo`` and ``detection`` collections under
+``s3://stpubdata/panstarrs/ps1/public/hats``, as the lsdb and Fornax notebooks open them; the mirror
+has the same two collection names).
 
 Query: lsdb cross-match of the targets with ``otmo`` (nearest object within the radius), then
 the ``detection`` rows of the matched ``objID`` (read from the detection catalogue's partitions
@@ -56,10 +58,7 @@ class Ps1Adapter:
 
     def build_query(self, targets: pd.DataFrame, settings: ArchiveSettings) -> Ps1Query:
         root = settings.mirror if settings.transport == "mirror" else str(settings.options.get("url"))
-        if settings.transport == "mirror":
-            otmo, det = f"{root}/ps1_otmo", f"{root}/ps1_detection"
-        else:
-            otmo, det = f"{root}/otmo", f"{root}/detection"
+        otmo, det = f"{root.rstrip('/')}/otmo", f"{root.rstrip('/')}/detection"  # MAST's collection names
         return Ps1Query(otmo, det, settings.radius_arcsec, targets[["objectid", "ra", "dec"]])
 
     def fetch(self, query: Ps1Query, settings: ArchiveSettings) -> pd.DataFrame:

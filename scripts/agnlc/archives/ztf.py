@@ -1,4 +1,11 @@
-"""ZTF data-release light curves through HATS (IRSA's ``ztf_dr23_lc-hats`` collection).
+"""ZTF data-release light curves through HATS (IRSA's DR24 collection).
+
+Where: ``s3://ipac-irsa-ztf/ztf/enhanced/dr24/lc/hats`` is a HATS collection (catalogue
+``ztf_dr24_lc-hats`` with directory partitions ``Npix=N/part0.snappy.parquet``, a 10-arcsec margin
+``ztf_dr24_lc-hats_margin_10arcsec`` and an ``objectid`` index ``ztf_dr24_lc-hats_index_objectid``);
+lsdb opens the collection with its margin. References: Caltech-IPAC/irsa-tutorials
+``ztf_lightcurves.md``, nasa-fornax/fornax-demo-notebooks ``ztf_functions.py`` (both DR24). The
+release (DR24 by default) is the config's ``release`` and goes into the provenance.
 
 Query: an lsdb cross-match of the targets with the collection (``objectid, objra, objdec,
 filterid`` and the nested ``lightcurve``), up to six neighbours within the radius, then the

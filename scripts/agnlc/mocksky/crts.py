@@ -1,5 +1,9 @@
-"""The Catalina Real-time Transient Survey (CSS, DR2) as the mock sky observes it: CSV replies of
-the CRTS light-curve cone service, one file per HEALPix order-3 pixel.
+"""The Catalina Real-time Transient Survey (CSS, DR2) as the mock sky observes it: the photcat rows
+behind the CRTS cone service, in the service's CSV format (``MasterID,Mag,Magerr,RA,Dec,MJD,Blend``,
+a space after the RA and Dec commas), one file per HEALPix order-3 pixel. The adapter's
+:class:`~agnlc.archives.crts.MirrorCgi` answers cone forms from these files with the service's
+HTML page and result CSV. About a quarter of the nights are taken with the Mt Lemmon telescope,
+whose rows carry a second MasterID (prefix 2) for the same star, as in the real catalogue.
 
 Observing model
     2005-04-05 to 2013-05-31; in each season (~200 days around opposition) one to three nights
@@ -19,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from agnlc.footprint import wrap_ra
-from agnlc.mocksky.observe import Survey, measure, scatter_positions, season_nights, write_csv
+from agnlc.layouts import crts_csv_text as crts_csv
+from agnlc.mocksky.observe import Survey, measure, scatter_positions, season_nights
 from agnlc.photometry import F0_NJY, A
 
 __all__ = ["M5", "VEGA_OFFSET", "Crts"]
@@ -62,9 +67,11 @@ class Crts(Survey):
         obj = vis["obj"].to_numpy().astype(np.int64)[detected]
         ra, dec = scatter_positions(rng, objects["ra"].to_numpy()[obj], objects["dec"].to_numpy()[obj], 0.5)
         f = m.f_obs[detected]
+        night = np.floor(vis["mjd"].to_numpy()[detected]).astype(np.int64)
+        mls = (night * 2654435761) % 97 < 24  # Mt Lemmon nights: the same star under a second MasterID
         df = pd.DataFrame(
             {
-                "MasterID": 1_100_000_000_000 + objects["mock_id"].to_numpy()[obj],
+                "MasterID": np.where(mls, 2_100_000_000_000, 1_100_000_000_000) + objects["mock_id"].to_numpy()[obj],
                 "Mag": np.round(-2.5 * np.log10(f / F0_NJY) - VEGA_OFFSET, 2),
                 "Magerr": np.round(A * m.sigma[detected] / f, 2),
                 "RA": np.round(ra, 6),
@@ -78,5 +85,6 @@ class Crts(Survey):
 
     def sink(self, key: str, df: pd.DataFrame, pix: int) -> None:
         out = self.out / "mirrors" / "crts" / f"crts_hpx3_{pix:04d}.csv"
-        write_csv(df.sort_values(["MasterID", "MJD"], kind="stable"), out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(crts_csv(df.sort_values(["MasterID", "MJD"], kind="stable")))
         self.files.append(out)

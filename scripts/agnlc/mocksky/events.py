@@ -1,7 +1,9 @@
 """Event catalogues as the mock sky sees them: HEASARC Fermi GBM triggers (``fermigtrig``) and
 BeppoSAX GRBM bursts (``saxgrbmgrb``) as CSV tables (also loaded into the local TAP service),
 and IceCube track events in the format of the public 10-year point-source release
-(``IC86_exp.csv``: ``MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]``).
+(the 10-year release's layout: ``icecube_10year_ps/events/<season>_exp.csv`` with the header
+``# MJD[days] log10(E/GeV) AngErr[deg] RA[deg] Dec[deg] Azimuth[deg] Zenith[deg]`` and
+``icecube_10year_ps/uptime/<season>_exp.csv`` good-run lists under the same base names).
 
 Events are drawn isotropically over a region around Stripe 82 (RA -75..75, Dec -22..20) at the
 all-sky rates (GBM about 240 triggers a year since 2008-08, error radii 1-15 deg; BeppoSAX
@@ -22,6 +24,30 @@ from agnlc.mocksky.observe import write_csv
 __all__ = ["write_events"]
 
 RA_LO, RA_HI, DEC_LO, DEC_HI = -75.0, 75.0, -22.0, 20.0
+
+
+#: detector seasons of the 10-year release (MJD ranges)
+SEASONS = {
+    "IC40": (54562.0, 54971.0),
+    "IC59": (54971.0, 55347.0),
+    "IC79": (55347.0, 55694.0),
+    "IC86_I": (55694.0, 56062.0),
+    "IC86_II": (56062.0, 56414.0),
+    "IC86_III": (56414.0, 56783.0),
+    "IC86_IV": (56783.0, 57160.0),
+    "IC86_V": (57160.0, 57528.0),
+    "IC86_VI": (57528.0, 57891.0),
+    "IC86_VII": (57891.0, 58309.0),
+}
+
+
+def _write_aligned(path: Path, df: pd.DataFrame, widths: tuple[int, ...], decimals: tuple[int, ...]) -> None:
+    """Whitespace-aligned text with one '#' header line, as the IceCube release writes it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = "#" + "".join(f"{c:>{w}}" for c, w in zip(df.columns, widths, strict=True))
+    fmt = "".join(f"%{w}.{d}f" for w, d in zip(widths, decimals, strict=True))
+    with open(path, "w") as fh:
+        np.savetxt(fh, df.to_numpy(dtype=float), fmt=fmt, header=head[1:], comments="#")
 
 
 def _region(rng: np.random.Generator, density_per_deg2: float) -> tuple[np.ndarray, np.ndarray]:
@@ -106,10 +132,18 @@ def write_events(rng: np.random.Generator, truth: pd.DataFrame, out: Path) -> li
             "Zenith[deg]": np.round(90.0 + dec, 3),
         }
     )
-    f = base / "icecube" / "IC86_exp.csv"
-    f.parent.mkdir(parents=True, exist_ok=True)
-    with open(f, "w") as fh:
-        fh.write("# " + " ".join(ice.columns) + "\n")
-        ice.to_csv(fh, sep=" ", header=False, index=False)
-    files.append(f)
+    # the release's layout: icecube_10year_ps/events/<season>_exp.csv and uptime/<season>_exp.csv,
+    # whitespace-aligned text under one '#' header line
+    rel = base / "icecube" / "icecube_10year_ps"
+    mjd = ice["MJD[days]"].to_numpy()
+    for season, (t0, t1) in SEASONS.items():
+        sel = (mjd >= t0) & (mjd < t1)
+        f = rel / "events" / f"{season}_exp.csv"
+        _write_aligned(f, ice[sel], widths=(17, 14, 14, 14, 14, 14, 14), decimals=(8, 2, 2, 3, 3, 3, 3))
+        files.append(f)
+        starts = np.arange(t0, t1, 0.34)
+        up = pd.DataFrame({"MJD_start[days]": starts, "MJD_stop[days]": np.minimum(starts + 0.333, t1)})
+        f = rel / "uptime" / f"{season}_exp.csv"
+        _write_aligned(f, up, widths=(17, 16), decimals=(8, 8))
+        files.append(f)
     return files

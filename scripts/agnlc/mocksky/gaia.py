@@ -1,5 +1,6 @@
 """Gaia DR3 as the mock sky observes it: ``gaia_dr3`` (source astrometry and photometry) and
-``gaia_dr3_epoch_phot`` (nested epoch photometry), both HATS collections.
+``gaia_dr3_epoch_phot`` (epoch photometry nested per source in the ``epoch_photometry`` column:
+a struct of per-transit lists, as in the LINCC HATS catalogue), both HATS collections.
 
 Observing model
     2014-07-25 to 2017-05-28: 12–25 field-of-view visits per object at random epochs, each two
@@ -12,8 +13,9 @@ Observing model
 Native units
     Fluxes in e-/s with the DR3 Vega zero points (G 25.6874, BP 25.3385, RP 24.7479), Vega
     magnitudes (``G_Vega = G_AB - 0.1136``, BP -0.0155, RP -0.3561), times as
-    ``BJD(TCB) - 2455197.5`` (= MJD - 55197.0). ``variability_flag_g_reject`` marks 2% of G
-    transits rejected by the variability processing. Astrometry: parallax and proper motion
+    ``BJD(TCB) - 2455197.5`` (= MJD - 55197.0). ``variability_flag_{g,bp,rp}_reject`` mark 2% of
+    transits rejected by the variability processing, ``rejected_by_photometry`` 0.5%; BP and RP
+    are null on 3% of transits. Astrometry: parallax and proper motion
     with G-dependent errors (0.02 mas at G = 15 rising as 10^(0.2 (G - 15)) for parallax,
     1.3 times that in mas/yr for proper motion); quasars and galaxies have zero true motion.
 """
@@ -27,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from agnlc.mocksky.hatswriter import HatsCollectionWriter
-from agnlc.mocksky.observe import Survey, measure, scatter_positions
+from agnlc.mocksky.observe import Survey, measure, running_index, scatter_positions
 from agnlc.mocksky.variability import mean_magnitude
 from agnlc.photometry import F0_NJY, A
 
@@ -62,26 +64,37 @@ SOURCE_SCHEMA = pa.schema(
         ("has_epoch_photometry", pa.bool_()),
     ]
 )
-EPOCH_SCHEMA = pa.schema(
+_F = pa.list_(pa.float32())
+_B = pa.list_(pa.bool_())
+#: the nested ``epoch_photometry`` column: one list element per transit, every band aligned on the
+#: transit (BP/RP null where the band has no measurement), as in the LINCC Gaia DR3 epoch
+#: photometry HATS catalogue (``https://data.lsdb.io/hats/gaia_dr3_epoch_phot``)
+EPOCH_STRUCT = pa.struct(
     [
-        ("source_id", pa.int64()),
-        ("ra", pa.float64()),
-        ("dec", pa.float64()),
-        ("n_transits", pa.int16()),
+        ("transit_id", pa.list_(pa.int64())),
         ("g_transit_time", _L),
         ("g_transit_flux", _L),
         ("g_transit_flux_error", _L),
-        ("g_transit_mag", _L),
-        ("variability_flag_g_reject", pa.list_(pa.bool_())),
+        ("g_transit_flux_over_error", _F),
+        ("g_transit_mag", _F),
         ("bp_obs_time", _L),
         ("bp_flux", _L),
         ("bp_flux_error", _L),
-        ("bp_mag", _L),
+        ("bp_flux_over_error", _F),
+        ("bp_mag", _F),
         ("rp_obs_time", _L),
         ("rp_flux", _L),
         ("rp_flux_error", _L),
-        ("rp_mag", _L),
+        ("rp_flux_over_error", _F),
+        ("rp_mag", _F),
+        ("variability_flag_g_reject", _B),
+        ("variability_flag_bp_reject", _B),
+        ("variability_flag_rp_reject", _B),
+        ("rejected_by_photometry", _B),
     ]
+)
+EPOCH_SCHEMA = pa.schema(
+    [("source_id", pa.int64()), ("ra", pa.float64()), ("dec", pa.float64()), ("epoch_photometry", EPOCH_STRUCT)]
 )
 
 
@@ -173,8 +186,13 @@ class Gaia(Survey):
         frame = pd.DataFrame(
             {"obj": obj, "band": band, "t": vis["mjd"].to_numpy() - TIME_ORIGIN_MJD, "f": f_obs, "s": sigma}
         )
-        cols: dict[str, list] = {}
+        # one row per transit: the G, BP and RP measurements of a transit share its time
+        cols: dict[str, np.ndarray] = {}
         uobj = np.unique(obj)
+        g_rows = frame[frame["band"] == "gaia_G"].sort_values(["obj", "t"], kind="stable")
+        counts = g_rows.groupby("obj").size().reindex(uobj, fill_value=0).to_numpy()
+        offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
+        n_transit = len(g_rows)
         for b, pre, tname in (
             ("gaia_G", "g_transit", "g_transit_time"),
             ("gaia_BP", "bp", "bp_obs_time"),
@@ -185,25 +203,32 @@ class Gaia(Survey):
             fe_err = np.abs(fe) * sub["s"].to_numpy() / np.maximum(np.abs(sub["f"].to_numpy()), 1e-30)
             with np.errstate(invalid="ignore", divide="ignore"):
                 mag = np.where(fe > 0, -2.5 * np.log10(np.where(fe > 0, fe, 1.0)) + ZP_VEGA[b], np.nan)
-            counts = sub.groupby("obj").size().reindex(uobj, fill_value=0).to_numpy()
-            offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
-            cols[tname] = pa.ListArray.from_arrays(offsets, pa.array(np.round(sub["t"].to_numpy(), 7)))
             fname = "g_transit_flux" if pre == "g_transit" else f"{pre}_flux"
-            cols[fname] = pa.ListArray.from_arrays(offsets, pa.array(fe))
-            cols[f"{fname}_error"] = pa.ListArray.from_arrays(offsets, pa.array(fe_err))
-            cols["g_transit_mag" if pre == "g_transit" else f"{pre}_mag"] = pa.ListArray.from_arrays(
-                offsets, pa.array(mag)
-            )
-            if b == "gaia_G":
-                cols["variability_flag_g_reject"] = pa.ListArray.from_arrays(
-                    offsets, pa.array(rng.random(len(sub)) < 0.02)
-                )
-                n_tr = counts
-        ra, dec = scatter_positions(rng, objects["ra"].to_numpy()[uobj], objects["dec"].to_numpy()[uobj], 0.002, pix)
-        table = pa.table(
-            {"source_id": sid[uobj], "ra": ra, "dec": dec, "n_transits": pa.array(n_tr.astype(np.int16)), **cols}
+            cols[tname] = np.round(sub["t"].to_numpy(), 7)
+            cols[fname] = fe
+            cols[f"{fname}_error"] = fe_err
+            cols[f"{fname}_over_error"] = (fe / fe_err).astype(np.float32)
+            cols["g_transit_mag" if pre == "g_transit" else f"{pre}_mag"] = mag.astype(np.float32)
+            short = {"gaia_G": "g", "gaia_BP": "bp", "gaia_RP": "rp"}[b]
+            cols[f"variability_flag_{short}_reject"] = rng.random(len(sub)) < 0.02
+        cols["transit_id"] = (sid[g_rows["obj"].to_numpy()] % (1 << 20)) * 1000 + running_index(
+            g_rows["obj"].to_numpy()
         )
-        self.emit("ep", table.select(EPOCH_SCHEMA.names).cast(EPOCH_SCHEMA))
+        cols["rejected_by_photometry"] = rng.random(n_transit) < 0.005
+        # BP/RP are missing on some transits (null in the catalogue)
+        for pre in ("bp", "rp"):
+            gone = rng.random(n_transit) < 0.03
+            for name in (f"{pre}_obs_time", f"{pre}_flux", f"{pre}_flux_error", f"{pre}_flux_over_error", f"{pre}_mag"):
+                cols[name] = np.where(gone, np.nan, cols[name])
+        arrays = []
+        for fld in EPOCH_STRUCT:
+            values = cols[fld.name]
+            mask = np.isnan(values) if values.dtype.kind == "f" else None
+            arrays.append(pa.ListArray.from_arrays(offsets, pa.array(values, fld.type.value_type, mask=mask)))
+        nested = pa.StructArray.from_arrays(arrays, fields=list(EPOCH_STRUCT))
+        ra, dec = scatter_positions(rng, objects["ra"].to_numpy()[uobj], objects["dec"].to_numpy()[uobj], 0.002, pix)
+        table = pa.table({"source_id": sid[uobj], "ra": ra, "dec": dec, "epoch_photometry": nested})
+        self.emit("ep", table.cast(EPOCH_SCHEMA))
         return self.truth_epochs(objects, vis, np.ones(len(vis), dtype=bool))
 
     def sink(self, key: str, data: pa.Table, pix: int) -> None:

@@ -5,8 +5,11 @@ of files per HEALPix order-3 pixel.
 HST covers a tiny fraction of the sky: 0.5% of the sources (at least one per partition that has
 an object brighter than 24) fall in an ACS/WFC field with F606W and F814W visits, 5-30 epochs
 per filter between 2003 and 2017 clustered in a few programmes. Depth 27 (5 sigma), floor 0.01.
-Columns: ``hcvsummary``: ``MatchID, MatchRA, MatchDec, Filter, NumLC, MeanCorrMag, MeanMagErr,
-AutoClass``; ``hcv``: ``MatchID, Filter, MJD, CorrMag, MagErr, ImageName`` (AB magnitudes).
+Columns as the HSC API's v3 tables deliver them: ``hcvsummary``: ``MatchID, Filter, GroupID,
+SubGroupID, RA, Dec, AutoClass, ExpertClass, VarQualFlag, FilterDetFlag, NumLC, MeanMag,
+MeanCorrMag, MAD, Chi2`` (one row per source and filter; the filter named with its instrument,
+``ACS_F606W``, or ``WFC3_F606W`` for a fifth of the sources); ``hcv``: ``MatchID, Filter, MJD,
+Mag, CorrMag, MagErr, ImageName`` (ABMAG).
 """
 
 from __future__ import annotations
@@ -22,6 +25,23 @@ from agnlc.photometry import F0_NJY, A
 __all__ = ["Hcv"]
 
 BANDS = ("hst_F606W", "hst_F814W")
+SUMMARY = [
+    "MatchID",
+    "Filter",
+    "GroupID",
+    "SubGroupID",
+    "RA",
+    "Dec",
+    "AutoClass",
+    "ExpertClass",
+    "VarQualFlag",
+    "FilterDetFlag",
+    "NumLC",
+    "MeanMag",
+    "MeanCorrMag",
+    "MAD",
+    "Chi2",
+]
 M5 = 27.0
 FLOOR = 0.01
 
@@ -56,7 +76,8 @@ class Hcv(Survey):
         ok = m.f_obs > 0
         obj = vis["obj"].to_numpy().astype(np.int64)
         match_id = 10_000_000 + objects["mock_id"].to_numpy()[obj]
-        filt = vis["band"].astype(str).str.replace("hst_", "", regex=False).to_numpy()
+        wfc3 = (objects["mock_id"].to_numpy()[obj] % 5 == 0) & (vis["band"].astype(str).to_numpy() == "hst_F606W")
+        filt = np.where(wfc3, "WFC3_", "ACS_") + vis["band"].astype(str).str.replace("hst_", "").to_numpy()
         with np.errstate(invalid="ignore", divide="ignore"):
             mag = -2.5 * np.log10(np.where(ok, m.f_obs, 1.0) / F0_NJY)
         lc = pd.DataFrame(
@@ -64,6 +85,7 @@ class Hcv(Survey):
                 "MatchID": match_id,
                 "Filter": filt,
                 "MJD": np.round(vis["mjd"].to_numpy(), 6),
+                "Mag": np.round(mag + 0.01, 4),
                 "CorrMag": np.round(mag, 4),
                 "MagErr": np.round(A * m.sigma / np.abs(m.f_obs), 4),
             }
@@ -74,23 +96,28 @@ class Hcv(Survey):
         lc = lc.sort_values(["MatchID", "Filter", "MJD"], kind="stable")
         g = lc.groupby(["MatchID", "Filter"], sort=True)
         summ = g.agg(
-            NumLC=("MJD", "size"), MeanCorrMag=("CorrMag", "mean"), MeanMagErr=("MagErr", "mean")
+            NumLC=("MJD", "size"),
+            MeanMag=("Mag", "mean"),
+            MeanCorrMag=("CorrMag", "mean"),
+            MAD=("CorrMag", lambda x: float(np.median(np.abs(x - np.median(x))))),
         ).reset_index()
         uo = np.unique(obj)
         ra, dec = scatter_positions(rng, objects["ra"].to_numpy()[uo], objects["dec"].to_numpy()[uo], 0.05)
         pos = pd.DataFrame(
             {
                 "MatchID": 10_000_000 + objects["mock_id"].to_numpy()[uo],
-                "MatchRA": np.round(ra, 7),
-                "MatchDec": np.round(dec, 7),
+                "GroupID": 60_000 + objects["mock_id"].to_numpy()[uo] % 10_000,
+                "SubGroupID": -5,
+                "RA": np.round(ra, 7),
+                "Dec": np.round(dec, 7),
             }
         )
-        summ = summ.merge(pos, on="MatchID")[
-            ["MatchID", "MatchRA", "MatchDec", "Filter", "NumLC", "MeanCorrMag", "MeanMagErr"]
-        ]
-        summ["MeanCorrMag"] = summ["MeanCorrMag"].round(4)
-        summ["MeanMagErr"] = summ["MeanMagErr"].round(4)
-        summ["AutoClass"] = 1
+        summ = summ.merge(pos, on="MatchID")
+        summ["AutoClass"], summ["ExpertClass"], summ["VarQualFlag"], summ["FilterDetFlag"] = 1, 0, "AAAAA", 1
+        summ["Chi2"] = np.round(rng.uniform(0.5, 5.0, len(summ)), 4)
+        for c in ("MeanMag", "MeanCorrMag", "MAD"):
+            summ[c] = summ[c].round(4)
+        summ = summ[SUMMARY]
         self.emit("hcvsummary", summ)
         self.emit("hcv", lc)
         return self.truth_epochs(objects, vis, ok)

@@ -7,10 +7,10 @@ Observing model
     depths g, r, i, z, y = 22.0, 21.8, 21.5, 20.9, 19.7 (0.3 mag night to night), 0.01 mag
     floor, saturation at 13.5.
 
-``ps1_detection`` rows (detections with S/N >= 5): ``objID, detectID, ra, dec, obsTime`` (MJD),
+``detection`` rows (detections with S/N >= 5): ``objID, detectID, ra, dec, obsTime`` (MJD),
 ``filterID`` (1-5 = grizy), ``psfFlux, psfFluxErr`` (Jy), ``psfQfPerfect`` (0.95-1; 0.5 for
 saturated or bad pixels), ``infoFlag``; 0.5% of rows carry the -999 "no measurement"
-sentinel in ``psfFlux``. ``ps1_otmo`` rows: ``objID, raMean, decMean, nDetections, n{g..y}``
+sentinel in ``psfFlux``. ``otmo`` rows: ``objID, raMean, decMean, nDetections, n{g..y}``
 and mean PSF magnitudes (-999 where none). ``objID`` follows the PS1 zone scheme
 ``zone * 10^13 + round(ra * 10^6) * 10 + 0`` with 30-arcsec declination zones.
 """
@@ -68,8 +68,8 @@ class Ps1(Survey):
     def __init__(self, out: Path) -> None:
         super().__init__(out=out, name="ps1", bands=tuple(M5))
         base = out / "mirrors" / "ps1"
-        self.det = HatsCollectionWriter(base / "ps1_detection", "ps1_detection", DET_SCHEMA)
-        self.obj = HatsCollectionWriter(base / "ps1_otmo", "ps1_otmo", OBJ_SCHEMA, ra="raMean", dec="decMean")
+        self.det = HatsCollectionWriter(base / "detection", "detection", DET_SCHEMA)
+        self.obj = HatsCollectionWriter(base / "otmo", "otmo", OBJ_SCHEMA, ra="raMean", dec="decMean")
 
     def visits(self, rng: np.random.Generator, objects: pd.DataFrame) -> pd.DataFrame:
         ra_c = float(np.mean(wrap_ra(objects["ra"].to_numpy())))

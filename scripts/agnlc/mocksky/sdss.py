@@ -1,10 +1,12 @@
 """SDSS Stripe 82 as the mock sky observes it: runs, noise, and the PhotoObjAll mirror.
 
-The mirror imitates a CasJobs/SkyServer SQL reply from the Stripe82 context
-(``PhotoObjAll``) as CSV with SDSS column names: ``objID`` (bit-packed like SDSS:
-skyVersion, rerun, run, camcol, field, obj), ``run, rerun, camcol, field, obj, ra, dec, type,
-flags, probPSF_{ugriz}, psfMag_{ugriz}`` (asinh, SDSS system), ``psfMagErr_*``,
-``modelMag_*``, ``modelMagErr_*``, ``mjd_{ugriz}`` (MJD TAI of each filter's exposure).
+The mirror holds the Stripe82 database's two tables the light curves need, in their own
+layout, per HEALPix order-3 pixel: ``photoobjall_hpx3_PPPP.csv`` (``PhotoObjAll``: ``objID``
+bit-packed like SDSS: skyVersion, rerun, run, camcol, field, obj; ``fieldID``, ``run, rerun,
+camcol, field, obj, ra, dec, type, flags, probPSF_{ugriz}, psfMag_{ugriz}`` (asinh, SDSS system),
+``psfMagErr_*``, ``modelMag_*``, ``modelMagErr_*``) and ``field_hpx3_PPPP.csv`` (``Field``:
+``fieldID, run, rerun, camcol, field, mjd_{ugriz}``, the MJD TAI at which each filter scanned
+the field; every object of a field shares it).
 Single-epoch runs carry their own numbers; the coadd rows have run 106 (south strip) or
 206 (north strip), as in the real database.
 
@@ -123,8 +125,10 @@ class SdssS82(Survey):
             & (rng.random((len(idx_in), len(runs))) > 0.10)
         )
         oi, ri = np.nonzero(covered)
-        # the scan reaches the object's RA some minutes after the run starts (36 s per 0.1512-deg frame)
-        t_r = runs["mjd"].to_numpy()[ri] + (w[oi] - runs["ra_lo"].to_numpy()[ri]) / 0.1512 * 36.0 / 86400.0
+        # the scan reaches the object's field some minutes after the run starts (36 s per 0.1512-deg
+        # field); every object of a field shares the field's time (Field.mjd_<band> in the database)
+        field_ra = -60.0 + np.floor((w[oi] + 60.0) / 0.1512) * 0.1512
+        t_r = runs["mjd"].to_numpy()[ri] + (field_ra - runs["ra_lo"].to_numpy()[ri]) / 0.1512 * 36.0 / 86400.0
         nv = len(oi)
         return pd.DataFrame(
             {
@@ -172,9 +176,14 @@ class SdssS82(Survey):
         return self.truth_epochs(objects, vis, np.repeat(detected, nb))
 
     def sink(self, key: str, data: pd.DataFrame, pix: int) -> None:
+        data = _round_reply(data)
+        mjd = [f"mjd_{b}" for b in BANDS]
         f = self.out / "mirrors" / "sdss_s82" / f"photoobjall_hpx3_{pix:04d}.csv"
-        write_csv(_round_reply(data), f)
-        self.files.append(f)
+        write_csv(data.drop(columns=mjd), f)
+        g = self.out / "mirrors" / "sdss_s82" / f"field_hpx3_{pix:04d}.csv"
+        fields = data[["fieldID", "run", "rerun", "camcol", "field", *mjd]].drop_duplicates("fieldID")
+        write_csv(fields.sort_values("fieldID", kind="stable"), g)
+        self.files += [f, g]
 
 
 def _round_reply(df: pd.DataFrame) -> pd.DataFrame:
@@ -245,14 +254,13 @@ def _rows(
     # (unique within a field for up to 65535 objects, and almost always beyond)
     df["obj"] = 1 + (objects["mock_id"].to_numpy()[obj] % 65535)
     df = df[keep].reset_index(drop=True)
-    df.insert(
-        0,
-        "objID",
+    field_id = (
         (np.int64(1) << 59)
         | (df["rerun"].to_numpy() << 48)
         | (df["run"].to_numpy() << 32)
         | (df["camcol"].to_numpy() << 29)
         | (df["field"].to_numpy() << 16)
-        | df["obj"].to_numpy(),
     )
+    df.insert(0, "objID", field_id | df["obj"].to_numpy())
+    df.insert(1, "fieldID", field_id)  # the Field table's key (the objID bits without obj)
     return df

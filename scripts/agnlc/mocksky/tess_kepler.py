@@ -13,6 +13,10 @@ K2
     ``ktwo<EPIC>-c12_llc.fits`` with ``TIME`` (BKJD = BJD - 2454833), ``SAP_FLUX``,
     ``PDCSAP_FLUX`` and errors (e-/s; Kp = 12 gives 1.74e5 e-/s), ``SAP_QUALITY``.
 
+Every TESS star is also listed with a QLP high-level product (``hlsp_qlp_…_llc.fits``: normalised
+``SAP_FLUX``/``KSPSAP_FLUX``, no ``PDCSAP_FLUX``), as a real search without an author returns
+products of several pipelines; the adapter keeps the SPOC-family authors.
+
 Noise: the shared model with per-cadence 5-sigma depths 19.0 (TESS, 10 min) and 20.5
 (K2, 30 min) and a 0.0005 mag floor. Fluxes are kept in e-/s (no AB calibration), as the
 band registry says.
@@ -171,19 +175,32 @@ class TessKepler(Survey):
             path.parent.mkdir(parents=True, exist_ok=True)
             fits.HDUList([primary, table]).writeto(path, overwrite=True, output_verify="silentfix")
             self.files.append(path)
-            self.index.append(
-                {
-                    "target_name": target,
-                    "mission": mission,
-                    "author": author,
-                    "exptime": exptime,
-                    "s_ra": round(ra, 7),
-                    "s_dec": round(dec, 7),
-                    "productFilename": name,
-                    "t_min": round(float(t.min()), 5),
-                    "t_max": round(float(t.max()), 5),
-                }
-            )
+            row = {
+                "target_name": target,
+                "mission": mission,
+                "author": author,
+                "exptime": exptime,
+                "s_ra": round(ra, 7),
+                "s_dec": round(dec, 7),
+                "productFilename": name,
+                "t_min": round(float(t.min()), 5),
+                "t_max": round(float(t.max()), 5),
+            }
+            self.index.append(row)
+            if b == "tess_T":  # a search also lists the QLP high-level product of the same star
+                qlp = f"hlsp_qlp_tess_ffi_s{s:04d}-{tic:016d}_tess_v01_llc.fits"
+                qcols = [
+                    fits.Column("TIME", "D", array=np.round(time, 7), unit=lc_hdr["TUNIT1"]),
+                    fits.Column("SAP_FLUX", "E", array=(flux / np.median(flux)).astype(np.float32)),
+                    fits.Column("KSPSAP_FLUX", "E", array=(flux / np.median(flux)).astype(np.float32)),
+                    fits.Column("KSPSAP_FLUX_ERR", "E", array=(err / np.median(flux)).astype(np.float32)),
+                    fits.Column("QUALITY", "J", array=quality),
+                ]
+                qtable = fits.BinTableHDU.from_columns(qcols, name="LIGHTCURVE")
+                qpath = base / "files" / qlp
+                fits.HDUList([primary, qtable]).writeto(qpath, overwrite=True, output_verify="silentfix")
+                self.files.append(qpath)
+                self.index.append({**row, "author": "QLP", "exptime": 600, "productFilename": qlp})
         return self.truth_epochs(objects, vis, np.ones(len(vis), dtype=bool))
 
     def finalize(self) -> None:

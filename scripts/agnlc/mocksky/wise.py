@@ -1,6 +1,9 @@
-"""WISE/NEOWISE as the mock sky observes it: unTimely-like per-epoch coadd detections in
-HEALPix order-5 partitioned Parquet (``healpix_k5=NNNN/part-0.parquet``, as IRSA serves the
-unTimely catalogue on S3).
+"""WISE/NEOWISE as the mock sky observes it: unTimely-like per-epoch coadd detections in IRSA's
+layout of the unWISE time-domain catalogue on S3: the dataset
+``unwise-neo7-time_domain-healpix_k5.parquet/`` hive-partitioned
+``healpix_k0=<k5 // 1024>/healpix_k5=<k5>/part0.snappy.parquet``, with a ``_common_metadata``
+schema carrying units, and the catalogue's column names and types (``unwise_detid`` a string
+per detection, ``EPOCH``/``FORWARD``/``MJDMIN``/``MJDMAX``/``MJDMEAN`` upper case).
 
 Observing model
     WISE (2010, two visits six months apart) and NEOWISE (2014-2024, two visits a year): a
@@ -22,13 +25,41 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from agnlc.footprint import wrap_ra
 from agnlc.healpix import radec_to_index
-from agnlc.mocksky.observe import Survey, measure, scatter_positions, write_parquet
+from agnlc.layouts import WISE_DATASET as DATASET
+from agnlc.layouts import wise_partition_path as partition_path
+from agnlc.mocksky.observe import Survey, measure, scatter_positions
 from agnlc.photometry import F0_NJY
 
-__all__ = ["M5", "VEGA_OFFSET", "Wise"]
+__all__ = ["M5", "SCHEMA", "VEGA_OFFSET", "Wise"]
+
+#: the catalogue columns the mirror carries, in unWISE's names and types, with units
+SCHEMA = pa.schema(
+    [
+        pa.field("x", pa.float32(), metadata={"unit": "pix"}),
+        pa.field("y", pa.float32(), metadata={"unit": "pix"}),
+        pa.field("flux", pa.float32(), metadata={"unit": "nMgy", "description": "Vega nanomaggies"}),
+        pa.field("dflux", pa.float32(), metadata={"unit": "nMgy"}),
+        pa.field("qf", pa.float32()),
+        pa.field("ra", pa.float64(), metadata={"unit": "deg"}),
+        pa.field("dec", pa.float64(), metadata={"unit": "deg"}),
+        pa.field("coadd_id", pa.string()),
+        pa.field("band", pa.int64(), metadata={"description": "1 = W1, 2 = W2"}),
+        pa.field("unwise_detid", pa.string()),
+        pa.field("primary", pa.int64()),
+        pa.field("flags_unwise", pa.int64()),
+        pa.field("flags_info", pa.int64()),
+        pa.field("EPOCH", pa.int64()),
+        pa.field("FORWARD", pa.int64()),
+        pa.field("MJDMIN", pa.float64(), metadata={"unit": "d"}),
+        pa.field("MJDMAX", pa.float64(), metadata={"unit": "d"}),
+        pa.field("MJDMEAN", pa.float64(), metadata={"unit": "d"}),
+    ]
+)
 
 M5 = {"wise_W1": 19.9, "wise_W2": 19.3}
 VEGA_OFFSET = {"wise_W1": 2.699, "wise_W2": 3.339}
@@ -92,11 +123,15 @@ class Wise(Survey):
                 "MJDMEAN": np.round(t, 5),
                 "MJDMIN": np.round(t - 0.7, 5),
                 "MJDMAX": np.round(t + 0.7, 5),
-                "EPOCH": epoch.astype(np.int16),
-                "primary": np.ones(len(t), dtype=np.int8),
-                "flags_unwise": np.zeros(len(t), dtype=np.int32),
+                "EPOCH": epoch.astype(np.int64),
+                "FORWARD": (epoch % 2).astype(np.int64),
+                "primary": np.ones(len(t), dtype=np.int64),
+                "flags_unwise": np.zeros(len(t), dtype=np.int64),
+                "flags_info": np.zeros(len(t), dtype=np.int64),
                 "qf": np.round(rng.uniform(0.9, 1.0, len(t)), 3).astype(np.float32),
                 "coadd_id": _coadd_id(ra, dec),
+                "x": rng.uniform(0, 2048, len(t)).astype(np.float32),
+                "y": rng.uniform(0, 2048, len(t)).astype(np.float32),
             }
         )
         dup = df[rng.random(len(df)) < 0.10].copy()
@@ -106,9 +141,29 @@ class Wise(Survey):
         return self.truth_epochs(objects, vis, detected)
 
     def sink(self, key: str, df: pd.DataFrame, pix: int) -> None:
-        df = df.assign(unwise_detid=pd.Series(np.arange(len(df))).astype(str).radd(f"u{pix:04d}_").to_numpy())
+        # unWISE detection ids: <coadd_id>w<band>o<7-digit running number>e<3-digit epoch>
+        run = pd.Series(np.arange(len(df)) + pix * 100_000).astype(str).str.zfill(7)
+        df = df.assign(
+            unwise_detid=(
+                df["coadd_id"] + "w" + df["band"].astype(str) + "o" + run + "e" + df["EPOCH"].astype(str).str.zfill(3)
+            ).to_numpy()
+        )
         k5 = radec_to_index(df["ra"].to_numpy(), df["dec"].to_numpy(), 5)
+        root = self.out / "mirrors" / "wise" / DATASET
         for q in np.unique(k5):
-            f = self.out / "mirrors" / "wise" / f"healpix_k5={int(q)}" / "part-0.parquet"
-            write_parquet(df[k5 == q].sort_values(["MJDMEAN", "band", "ra"], kind="stable"), f)
+            f = root / partition_path(int(q)) / "part0.snappy.parquet"
+            part = df[k5 == q].sort_values(["MJDMEAN", "band", "ra"], kind="stable")
+            f.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(
+                pa.Table.from_pandas(part[SCHEMA.names], schema=SCHEMA, preserve_index=False).replace_schema_metadata(
+                    None
+                ),
+                f,
+                compression="snappy",
+            )
             self.files.append(f)
+
+    def finalize(self) -> None:
+        root = self.out / "mirrors" / "wise" / DATASET
+        root.mkdir(parents=True, exist_ok=True)
+        pq.write_metadata(SCHEMA, root / "_common_metadata")

@@ -7,10 +7,14 @@ Observing model
     5-sigma depths g, r, i = 20.8, 20.6, 20.1 mag (0.35 mag night to night), 0.015 mag floor;
     saturation at 12.5 mag.
 
-Data-release mirror (``mirrors/ztf``, HATS collection ``ztf_lc`` + margin)
-    One row per ZTF object = (field, readout channel, filter) with IRSA's columns
-    ``objectid, filterid (1 g, 2 r, 3 i), fieldid, rcid, objra, objdec, nepochs`` and the
-    nested ``lightcurve`` (struct of lists: ``hmjd, mag, magerr, clrcoeff, catflags``); only
+Data-release mirror (``mirrors/ztf``, laid out as IRSA's DR24 collection
+``s3://ipac-irsa-ztf/ztf/enhanced/dr24/lc/hats``: catalogue ``ztf_dr24_lc-hats`` with
+partitions as directories ``Npix=N/part0.snappy.parquet``, margin
+``ztf_dr24_lc-hats_margin_10arcsec`` and id index ``ztf_dr24_lc-hats_index_objectid``)
+    One row per ZTF object = (field, readout channel, filter) with IRSA's columns and types
+    ``objectid int64, filterid int8 (1 g, 2 r, 3 i), fieldid int16, rcid int8, objra/objdec
+    float32, nepochs int64`` and the nested ``lightcurve`` (struct of lists: ``hmjd`` double,
+    ``mag, magerr, clrcoeff`` float, ``catflags`` int32); only
     detections (S/N >= 5) are listed; 3% of epochs and every saturated one have
     ``catflags = 32768``. ``hmjd`` is the heliocentric MJD (here the mock's common MJD).
 
@@ -22,7 +26,9 @@ ALeRCE mirror (``mirrors/alerce/{objects,detections,non_detections}_hpx3_PPPP.js
     sigmapsf_corr_ext, corrected, dubious``: the corrected (total) magnitude is
     ``-2.5 log10(f_ref,measured + diff)``, its extended error includes the reference error;
     when the total flux is not positive ``magpsf_corr = 100`` and ``dubious`` is true; 5% of
-    objects have no reference association (``corrected`` false, corrected columns null).
+    objects have no reference association, and 10% of the other detections are not corrected
+    (``corrected`` false, corrected columns null, as in the broker's replies); ``candid`` is a
+    string.
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ from agnlc.mocksky.hatswriter import HatsCollectionWriter
 from agnlc.mocksky.observe import Survey, flux_noise, measure, running_index, scatter_positions, season_nights
 from agnlc.photometry import F0_NJY, A, ab_mag_to_flux
 
-__all__ = ["FILTERID", "M5", "ZTF_SCHEMA", "Ztf"]
+__all__ = ["COLLECTION", "FILTERID", "M5", "ZTF_SCHEMA", "Ztf", "float32_inside"]
+
+COLLECTION = "ztf_dr24_lc-hats"
 
 M5 = {"ztf_g": 20.8, "ztf_r": 20.6, "ztf_i": 20.1}
 FILTERID = {"ztf_g": 1, "ztf_r": 2, "ztf_i": 3}
@@ -54,9 +62,9 @@ ZTF_SCHEMA = pa.schema(
         ("filterid", pa.int8()),
         ("fieldid", pa.int16()),
         ("rcid", pa.int8()),
-        ("objra", pa.float64()),
-        ("objdec", pa.float64()),
-        ("nepochs", pa.int32()),
+        ("objra", pa.float32()),
+        ("objdec", pa.float32()),
+        ("nepochs", pa.int64()),
         (
             "lightcurve",
             pa.struct(
@@ -73,6 +81,27 @@ ZTF_SCHEMA = pa.schema(
 )
 
 
+def float32_inside(ra: np.ndarray, dec: np.ndarray, pix: int, order: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Positions rounded to float32 (IRSA's ``objra/objdec`` type), nudged 0.1 arcsec towards the
+    centre of their order-``order`` pixel where the rounding alone would move them out of it."""
+    from agnlc.healpix import radec_to_index
+
+    ra32, dec32 = np.asarray(ra, np.float32), np.asarray(dec, np.float32)
+    out = radec_to_index(ra32.astype(np.float64), dec32.astype(np.float64), order) != pix
+    if out.any():
+        import astropy.units as u
+        from cdshealpix.nested import healpix_to_lonlat
+
+        lon, lat = healpix_to_lonlat(np.array([pix], dtype=np.uint64), order)
+        c_ra, c_dec = float(lon.to_value(u.deg)[0]), float(lat.to_value(u.deg)[0])
+        step = 0.1 / 3600.0
+        r, d = np.asarray(ra, float)[out], np.asarray(dec, float)[out]
+        dra = (c_ra - r + 180.0) % 360.0 - 180.0
+        ra32[out] = np.mod(r + np.sign(dra) * step / np.cos(np.radians(d)), 360.0)
+        dec32[out] = d + np.sign(c_dec - d) * step
+    return ra32, dec32
+
+
 def _alerce_oid(mock_id: np.ndarray, year: np.ndarray) -> list[str]:
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
     digits = np.stack([(mock_id // 26**k) % 26 for k in range(6, -1, -1)], axis=1)
@@ -84,7 +113,17 @@ class Ztf(Survey):
 
     def __init__(self, out: Path) -> None:
         super().__init__(out=out, name="ztf", bands=tuple(M5))
-        self.writer = HatsCollectionWriter(out / "mirrors" / "ztf", "ztf_lc", ZTF_SCHEMA, ra="objra", dec="objdec")
+        self.writer = HatsCollectionWriter(
+            out / "mirrors" / "ztf",
+            COLLECTION,
+            ZTF_SCHEMA,
+            ra="objra",
+            dec="objdec",
+            margin_arcsec=10.0,
+            margin_name=f"{COLLECTION}_margin_10arcsec",
+            npix_suffix="/",
+            index_column="objectid",
+        )
 
     def visits(self, rng: np.random.Generator, objects: pd.DataFrame) -> pd.DataFrame:
         ra_c = float(np.mean(wrap_ra(objects["ra"].to_numpy())))
@@ -140,6 +179,7 @@ class Ztf(Survey):
             ],
             names=["hmjd", "mag", "magerr", "clrcoeff", "catflags"],
         )
+        ra32, dec32 = float32_inside(ra, dec, pix)
         table = pa.table(
             {
                 "objectid": pa.array(
@@ -152,9 +192,9 @@ class Ztf(Survey):
                 "filterid": pa.array(fid, pa.int8()),
                 "fieldid": pa.array(fieldid, pa.int16()),
                 "rcid": pa.array(rcid, pa.int8()),
-                "objra": ra,
-                "objdec": dec,
-                "nepochs": pa.array(np.diff(np.r_[starts, len(d)]), pa.int32()),
+                "objra": pa.array(ra32, pa.float32()),
+                "objdec": pa.array(dec32, pa.float32()),
+                "nepochs": pa.array(np.diff(np.r_[starts, len(d)]), pa.int64()),
                 "lightcurve": lc,
             }
         )
@@ -190,16 +230,19 @@ class Ztf(Survey):
         f_tot = f_ref_meas[d_idx] + dd
         s_d = sig[d_idx]
         s_tot = np.sqrt(s_d**2 + sig_ref[d_idx] ** 2)
-        corr = corrected[np.searchsorted(has, obj[d_idx])]
+        # as in the real broker, one object mixes corrected and uncorrected detections (null *_corr)
+        corr = corrected[np.searchsorted(has, obj[d_idx])] & (rng.random(len(d_idx)) >= 0.1)
         with np.errstate(invalid="ignore", divide="ignore"):
             mag_corr = np.where(f_tot > 0, -2.5 * np.log10(np.where(f_tot > 0, f_tot, 1.0) / F0_NJY), 100.0)
             s_corr = np.where(f_tot > 0, A * s_d / np.where(f_tot > 0, f_tot, 1.0), 100.0)
             s_corr_ext = np.where(f_tot > 0, A * s_tot / np.where(f_tot > 0, f_tot, 1.0), 100.0)
         det = pd.DataFrame(
             {
-                "candid": objects["mock_id"].to_numpy()[obj[d_idx]].astype(np.int64) * 100000
-                + running_index(obj[d_idx])
-                + 2_000_000_000_000_000,
+                "candid": (  # a string in ALeRCE's replies
+                    objects["mock_id"].to_numpy()[obj[d_idx]].astype(np.int64) * 100000
+                    + running_index(obj[d_idx])
+                    + 2_000_000_000_000_000
+                ).astype(str),
                 "oid": oids[np.searchsorted(has, obj[d_idx])],
                 "mjd": np.round(v["mjd"].to_numpy()[d_idx], 6),
                 "fid": fid[d_idx],

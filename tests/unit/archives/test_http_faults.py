@@ -1,6 +1,8 @@
 """HTTP transports against a local fault-injecting server on 127.0.0.1: HTTP 500 then success
 (retried), a truncated reply (detected, retried, then an error status), a timeout, and an
-HTML error page; the live code paths of CRTS, HCV and SDSS are the ones exercised."""
+HTML error page; the live code paths of CRTS, HCV and SDSS are the ones exercised. CRTS is served
+as the real CGI answers: a form POST gets an HTML page linking to a result CSV, which the client
+then GETs (the faults are injected into the GETs)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import pytest
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
 
-CRTS_REPLY = "MasterID,Mag,Magerr,RA,Dec,MJD,Blend\n1100000000001,18.50,0.05,10.000010,0.000010,53500.1,0\n"
+CRTS_REPLY = "MasterID,Mag,Magerr,RA,Dec,MJD,Blend\n1100000000001,18.50,0.05, 10.000010, 0.000010,53500.1,0\n"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -22,6 +24,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args) -> None:  # keep the test output clean
         pass
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(length)
+        host, port = self.server.server_address[:2]
+        link = f"http://{host}:{port}/DataRelease/upload/result_web_fileAbC123.csv"
+        body = f'<HTML><BODY>There were 1 lines. <a href="{link}">(right-mouse-click and save as to download )</a>'
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
 
     def do_GET(self) -> None:
         mode = self.plan.pop(0) if self.plan else "ok"

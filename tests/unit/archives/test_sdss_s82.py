@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.archives.sdss_s82 import ADAPTER, COADD_RUNS, NATIVE_COLUMNS, read_mirror
+from agnlc.archives.sdss_s82 import ADAPTER, COADD_RUNS, PHOTO_COLUMNS, read_mirror
 from agnlc.mocksky.sdss import FLAG_SATURATED
 from agnlc.photometry import ab_mag_to_flux
 
@@ -24,8 +24,11 @@ def parsed(small_sky):
 def test_query_is_inspectable(small_sky):
     t = pd.DataFrame({"objectid": [1, 2], "ra": [10.0, 10.5], "dec": [0.1, -0.2]})
     q = ADAPTER.build_query(t, _settings(small_sky))
-    assert len(q.sql) == 1 and "fGetNearbyObjAllEq" in q.sql[0] and "0.016667" in q.sql[0]
-    assert "NOT IN (106, 206)" in q.sql[0]
+    # the construction public Stripe 82 clients send: fGetNearbyObjEq joined with PhotoObjAll and
+    # Field (per-band epochs from Field.mjd_<band>), one cone per target joined by UNION ALL
+    assert len(q.sql) == 1 and q.sql[0].count("fGetNearbyObjEq") == 2 and "UNION ALL" in q.sql[0]
+    assert "0.016667" in q.sql[0] and "f.fieldID = p.fieldID" in q.sql[0] and "f.mjd_g" in q.sql[0]
+    assert "NOT IN (106, 206)" in q.sql[0] and "VALUES" not in q.sql[0] and "APPLY" not in q.sql[0]
     assert len(q.partitions) >= 1
 
 
@@ -56,7 +59,7 @@ def test_fluxes_within_errors_of_truth(parsed, small_sky):
 
 def test_fluxes_convert_back_to_mirror_magnitudes(parsed, small_sky):
     _, lc = parsed
-    rep = read_mirror(small_sky / "mirrors" / "sdss_s82", range(768), NATIVE_COLUMNS)
+    rep = read_mirror(small_sky / "mirrors" / "sdss_s82", range(768), PHOTO_COLUMNS)
     rep = rep[~rep["run"].isin(COADD_RUNS)]
     from agnlc.photometry import ab_flux_to_sdss_asinh
 

@@ -26,7 +26,7 @@ def _epochs(sky, name):
 
 
 def _ztf(sky):
-    t = pq.read_table(sky / "mirrors" / "ztf" / "ztf_lc" / "dataset").to_pandas()
+    t = pq.read_table(sky / "mirrors" / "ztf" / "ztf_dr24_lc-hats" / "dataset", partitioning=None).to_pandas()
     rows = []
     for _, r in t.iterrows():  # a test may loop: few hundred rows
         lc = r["lightcurve"]
@@ -70,7 +70,9 @@ def test_ztf_noise_follows_model_and_depth(small_sky, truth):
 
 
 def test_ps1_noise_sentinels_and_units(small_sky):
-    det = pq.read_table(small_sky / "mirrors" / "ps1" / "ps1_detection" / "ps1_detection" / "dataset").to_pandas()
+    det = pq.read_table(
+        small_sky / "mirrors" / "ps1" / "detection" / "detection" / "dataset", partitioning=None
+    ).to_pandas()
     ok = det["psfFlux"] != -999
     assert 0 < (~ok).mean() < 0.02  # the "no measurement" sentinel is there, and rare
     f = det.loc[ok, "psfFlux"].to_numpy() * 1e9  # Jy -> nJy
@@ -83,8 +85,12 @@ def test_ps1_noise_sentinels_and_units(small_sky):
 
 
 def test_wise_vega_nanomaggies_and_primary(small_sky, truth):
-    files = sorted((small_sky / "mirrors" / "wise").glob("healpix_k5=*/part-0.parquet"))
-    assert files
+    root = small_sky / "mirrors" / "wise" / "unwise-neo7-time_domain-healpix_k5.parquet"
+    files = sorted(root.glob("healpix_k0=*/healpix_k5=*/part0.snappy.parquet"))
+    assert files and (root / "_common_metadata").exists()
+    for f in files:  # IRSA's hive layout: healpix_k0 = healpix_k5 // 1024
+        k0, k5 = (int(part.split("=")[1]) for part in f.parts[-3:-1])
+        assert k0 == k5 // 1024
     w = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
     assert set(w["band"]) <= {1, 2} and set(w["primary"]) == {0, 1}
     prim = w[w["primary"] == 1]
@@ -153,28 +159,54 @@ def test_hats_collections_open_with_lsdb(small_sky, truth):
 
     targets = truth[truth["n_det_ztf"] > 50].head(20)[["objectid", "ra", "dec"]]
     tcat = lsdb.from_dataframe(targets, catalog_name="targets")
-    for path in (small_sky / "mirrors" / "ps1" / "ps1_otmo", small_sky / "mirrors" / "gaia" / "gaia_dr3"):
+    for path in (small_sky / "mirrors" / "ps1" / "otmo", small_sky / "mirrors" / "gaia" / "gaia_dr3"):
         cat = lsdb.open_catalog(path)
         assert cat.margin is not None and len(cat.get_healpix_pixels()) > 0
     cat = lsdb.open_catalog(small_sky / "mirrors" / "ztf")
     res = tcat.crossmatch(cat, radius_arcsec=1.0, n_neighbors=1, suffixes=("_t", "_m")).compute()
     assert set(res["objectid_t"]) == set(targets["objectid"])  # every target with ZTF data is matched
-    props = (small_sky / "mirrors" / "ztf" / "ztf_lc" / "hats.properties").read_text()
-    assert "hats_col_ra=objra" in props
+    base = small_sky / "mirrors" / "ztf"
+    props = (base / "ztf_dr24_lc-hats" / "hats.properties").read_text()
+    assert "hats_col_ra=objra" in props and "hats_npix_suffix=/" in props
+    # IRSA's DR24 layout: partitions are directories, margin and objectid index beside the catalogue
+    assert list((base / "ztf_dr24_lc-hats" / "dataset").glob("Norder=*/Dir=*/Npix=*/part0.snappy.parquet"))
+    assert (base / "ztf_dr24_lc-hats_margin_10arcsec" / "hats.properties").exists()
+    index = pq.read_table(base / "ztf_dr24_lc-hats_index_objectid" / "dataset" / "index")
+    assert index.schema.names == ["Norder", "Npix", "objectid"] and index.num_rows > 0
+    schema = pq.read_schema(base / "ztf_dr24_lc-hats" / "dataset" / "_common_metadata")
+    assert str(schema.field("objra").type) == "float" and str(schema.field("Npix").type) == "uint64"
+    idx_cat = lsdb.open_catalog(base)  # the collection opens with its index: search by objectid
+    some = int(index.column("objectid")[0].as_py())
+    hit = idx_cat.id_search(values={"objectid": some}).compute()
+    assert list(hit["objectid"]) == [some]
 
 
 def test_events_and_tess_kepler_files(small_sky):
     fermi = pd.read_csv(small_sky / "events" / "heasarc" / "fermigtrig.csv")
     assert {"name", "ra", "dec", "trigger_time", "error_radius"} <= set(fermi.columns)
-    ice = pd.read_csv(small_sky / "events" / "icecube" / "IC86_exp.csv", sep=r"\s+", comment="#", header=None)
+    rel = small_sky / "events" / "icecube" / "icecube_10year_ps"
+    ice = pd.concat(
+        [pd.read_csv(f, sep=r"\s+", comment="#", header=None) for f in sorted((rel / "events").glob("IC*_exp.csv"))]
+    )
     assert ice.shape[1] == 7 and len(ice) > 1000
+    # uptime tables under the same base names, two columns
+    assert sorted(f.name for f in (rel / "uptime").glob("*.csv")) == sorted(
+        f.name for f in (rel / "events").glob("*.csv")
+    )
+    up = pd.read_csv(rel / "uptime" / "IC40_exp.csv", sep=r"\s+", comment="#", header=None)
+    assert up.shape[1] == 2
     idx = pd.read_csv(small_sky / "mirrors" / "tess_kepler" / "index.csv")
     if len(idx):
         from astropy.io import fits
 
-        with fits.open(small_sky / "mirrors" / "tess_kepler" / "files" / idx["productFilename"].iloc[0]) as h:
+        # as in a real search, products of other pipelines (QLP: no PDCSAP_FLUX) are listed too
+        assert "QLP" in set(idx["author"]) and set(idx["author"]) - {"QLP"} <= {"TESS-SPOC", "K2"}
+        spoc = idx[idx["author"] != "QLP"]
+        with fits.open(small_sky / "mirrors" / "tess_kepler" / "files" / spoc["productFilename"].iloc[0]) as h:
             lc = h["LIGHTCURVE"]
             assert {"TIME", "PDCSAP_FLUX", "PDCSAP_FLUX_ERR"} <= set(lc.columns.names)
             assert lc.header["BJDREFI"] in (2457000, 2454833)
+            kepler = h[0].header["TELESCOP"] == "Kepler"
+            assert ("SAP_QUALITY" if kepler else "QUALITY") in lc.columns.names
     m = json.loads((small_sky / "manifest.json").read_text())
     assert any(k.startswith("events/icecube/") for k in m["files"])
