@@ -4,22 +4,39 @@ Every target of a shard gets the nearest catalogue object within the radius, wit
 catalogue's id (``cat_id``), the separation (``sep_arcsec``) and the catalogue's own columns
 (native names and units; the Object-table stage converts them).
 
-* The SDSS Stripe 82 coadd (``PhotoObjAll`` runs 106/206 of the Stripe82 context), read from
+* The SDSS Stripe 82 coadd (``PhotoObjAll`` runs 106/206 of the Stripe82 database), read from
   the same mirror as the single-epoch light curves (:func:`match_s82_coadd`).
-* The other catalogues (:data:`CATALOGS`): DES DR2, SDSS DR16 (with its photo-z joined by
-  ``objID``), HSC, CFHTLS-Wide u, NSC DR2, XMM-SERVS (XMM-LSS) and SDSS spectra
-  (:func:`match_catalog`). Transports: the mock-sky mirror (``part_hpx3_PPPP.parquet`` files,
-  only the HEALPix order-3 pixels the targets' cones touch are read), or the live service:
-  a pyvo TAP query with the targets uploaded (NOIRLab Astro Data Lab for DES DR2 and NSC DR2),
-  astroquery VizieR (CFHTLS-Wide, XMM-SERVS) and astroquery SDSS (DR16 photometry, photo-z and
-  spectra). HSC-SSP needs an account (its CAS takes a user and password): the live transport
-  refuses with that reason until credentials are wired through environment variables.
+* The other catalogues (:data:`CATALOGS`): DES DR2, SDSS DR16 (with its photo-z), HSC,
+  CFHTLS-Wide u, NSC DR2, Gaia EDR3 astrometry, XMM-SERVS (XMM-LSS; Chen et al. 2018, MNRAS 478,
+  2132) and SDSS spectra (:func:`match_catalog`).
+
+Each catalogue runs on the archives' contract (:class:`CatalogAdapter`): ``build_query``
+(inspectable: the SQL/ADQL statements, the mirror pixels), ``fetch`` (the transport), ``parse``
+(the nearest row per target), with retries and exponential backoff on transport failures.
+Transports: the mock-sky mirror (``part_hpx3_PPPP.parquet`` files, only the HEALPix order-3
+pixels the targets' cones touch, or a HATS catalogue read with lsdb), or the live service:
+
+* NOIRLab Astro Data Lab (DES DR2, NSC DR2): its TAP service, one ``q3c_radial_query`` cone per
+  target joined by UNION ALL (the construction the Data Lab's own examples use; no upload and no
+  ``CONTAINS``, which the service may refuse);
+* the Gaia archive (EDR3 astrometry): TAP with the targets uploaded and ``CONTAINS``;
+* VizieR through astroquery (CFHTLS-Wide ``II/317``; XMM-SERVS ``J/MNRAS/478/2132``, whose
+  columns are found by name in the reply);
+* the SDSS DR16 SkyServer SQL through ``astroquery.sdss.SDSS.query_sql``: ``fGetNearbyObjEq`` per
+  target with ``PhotoObjAll`` **left-joined with** ``Photoz`` on ``objID`` (astroquery's
+  ``query_crossid`` does not join the photo-z table, which left it always NaN), and ``SpecObj``
+  on ``bestObjID`` for the spectra.
+
+HSC-SSP needs an account (its CAS takes a user and password): the live transport refuses with
+that reason until credentials are wired through environment variables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +46,16 @@ from agnlc.crossmatch import match_nearest
 from agnlc.healpix import pixels_in_cone
 from agnlc.sessions import timeout_session
 
-__all__ = ["CATALOGS", "S82_COADD_COLUMNS", "CatalogError", "CatalogSpec", "match_catalog", "match_s82_coadd"]
+__all__ = [
+    "CATALOGS",
+    "S82_COADD_COLUMNS",
+    "CatalogAdapter",
+    "CatalogError",
+    "CatalogQuery",
+    "CatalogSpec",
+    "match_catalog",
+    "match_s82_coadd",
+]
 
 
 class CatalogError(RuntimeError):
@@ -90,9 +116,10 @@ def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path, radius_arcsec: fl
 class CatalogSpec:
     """One Object-table catalogue: its id and position columns, the columns kept, and its service.
 
-    ``live`` is ``tap`` (pyvo, targets uploaded; ``service`` and ``table``), ``vizier``
-    (astroquery; ``table`` is the VizieR table), ``sdss`` (astroquery SDSS, DR16) or ``none``
-    (with ``refusal`` as the reason).
+    ``live`` is ``datalab`` (Data Lab TAP, q3c cones; ``service`` and ``table``), ``tap``
+    (pyvo, targets uploaded; ``service`` and ``table``), ``vizier`` (astroquery; ``table`` is the
+    VizieR catalogue; ``aliases`` map our column names to the reply's candidates), ``sdss``
+    (SkyServer SQL, DR16) or ``none`` (with ``refusal`` as the reason).
     """
 
     name: str
@@ -107,6 +134,7 @@ class CatalogSpec:
     refusal: str = ""
     mirror_format: str = "parts"  # parts: part_hpx3_PPPP.parquet files; hats: a HATS catalogue (lsdb)
     mirror_subpath: str = ""  # the HATS catalogue inside the mirror folder
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # vizier: name -> reply candidates
 
 
 _DES = tuple(
@@ -147,7 +175,7 @@ DATALAB_TAP = "https://datalab.noirlab.edu/tap"
 #: The Object-table catalogues other than the S82 coadd, by config name.
 CATALOGS: dict[str, CatalogSpec] = {
     "des_dr2": CatalogSpec(
-        "des_dr2", "DES DR2", "COADD_OBJECT_ID", "RA", "DEC", _DES, "tap", DATALAB_TAP, "des_dr2.main"
+        "des_dr2", "DES DR2", "COADD_OBJECT_ID", "RA", "DEC", _DES, "datalab", DATALAB_TAP, "des_dr2.main"
     ),
     "sdss_dr16": CatalogSpec("sdss_dr16", "SDSS DR16", "objID", "ra", "dec", (*_SDSS, "photoz", "photozErr"), "sdss"),
     "hsc": CatalogSpec(
@@ -177,7 +205,7 @@ CATALOGS: dict[str, CatalogSpec] = {
         "ra",
         "dec",
         ("pmra", "pmdec", "pmraerr", "pmdecerr", "gmag", "class_star"),
-        "tap",
+        "datalab",
         DATALAB_TAP,
         "nsc_dr2.object",
     ),
@@ -196,13 +224,21 @@ CATALOGS: dict[str, CatalogSpec] = {
     ),
     "xmm_servs": CatalogSpec(
         "xmm_servs",
-        "XMM-SERVS XMM-LSS (Chen et al. 2018)",
+        "XMM-SERVS XMM-LSS (Chen et al. 2018, MNRAS 478, 2132)",
         "XID",
         "RA",
         "DEC",
         ("flux_05_10", "zphot", "zspec"),
         "vizier",
-        table="J/ApJS/235/26/table2",
+        table="J/MNRAS/478/2132",
+        aliases={
+            "XID": ("XID", "Seq", "ID", "Name"),
+            "RA": ("RAdeg", "RA_ICRS", "RAJ2000", "RA"),
+            "DEC": ("DEdeg", "DE_ICRS", "DEJ2000", "DEC", "Dec"),
+            "flux_05_10": ("F0.5-10", "FFB", "Flux-FB", "FFull", "flux_05_10"),
+            "zphot": ("zphot", "z-phot", "zp", "photz"),
+            "zspec": ("zspec", "z-spec", "zs", "specz"),
+        },
     ),
     "sdss_specobj": CatalogSpec(
         "sdss_specobj",
@@ -249,60 +285,165 @@ def _mirror_rows(spec: CatalogSpec, targets: pd.DataFrame, mirror: Path, radius_
     return cat
 
 
-def _live_rows(spec: CatalogSpec, targets: pd.DataFrame, radius_arcsec: float, timeout: float) -> pd.DataFrame:
-    """Candidate rows from the live service (the nearest is chosen by the caller)."""
-    from astropy.table import Table
+BATCH = 50  # cones per statement or call
 
-    if spec.live == "none":
-        raise CatalogError(f"{spec.name}: no live transport ({spec.refusal})")
-    if spec.live == "tap":
-        import pyvo
 
-        up = Table(
-            {
-                "objectid": targets["objectid"].to_numpy(),
-                "ra": targets["ra"].to_numpy(),
-                "dec": targets["dec"].to_numpy(),
-            }
-        )
-        cols = ", ".join(f"c.{c.lower()}" for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns))
-        adql = (
-            f"SELECT {cols} FROM {spec.table} AS c JOIN TAP_UPLOAD.t AS t ON 1 = CONTAINS("
-            f"POINT('ICRS', c.{spec.ra_col.lower()}, c.{spec.dec_col.lower()}), "
-            f"CIRCLE('ICRS', t.ra, t.dec, {radius_arcsec / 3600.0!r}))"
-        )
-        svc = pyvo.dal.TAPService(spec.service, session=timeout_session(timeout))
-        res = svc.run_sync(adql, uploads={"t": up}).to_table()  # a keyword here would be a TAP parameter
-        df = res.to_pandas()
-    elif spec.live == "vizier":
-        from astropy import units as u
-        from astropy.coordinates import SkyCoord
-        from astroquery.vizier import Vizier
+def _batches(targets: pd.DataFrame) -> list[pd.DataFrame]:
+    return [targets.iloc[i : i + BATCH] for i in range(0, len(targets), BATCH)]
 
-        viz = Vizier(columns=[spec.id_col, spec.ra_col, spec.dec_col, *spec.columns], row_limit=-1, timeout=timeout)
-        coords = SkyCoord(targets["ra"].to_numpy(), targets["dec"].to_numpy(), unit="deg")
-        tabs = viz.query_region(coords, radius=radius_arcsec * u.arcsec, catalog=spec.table)
-        df = tabs[0].to_pandas() if len(tabs) else pd.DataFrame(columns=[spec.id_col, spec.ra_col, spec.dec_col])
-    else:  # sdss
-        from astropy import units as u
-        from astropy.coordinates import SkyCoord
-        from astroquery.sdss import SDSS
 
-        coords = SkyCoord(targets["ra"].to_numpy(), targets["dec"].to_numpy(), unit="deg")
+def datalab_sql(spec: CatalogSpec, batch: pd.DataFrame, radius_arcsec: float) -> str:
+    """One Data Lab statement: a ``q3c_radial_query`` cone per target, joined by UNION ALL."""
+    cols = ", ".join(c.lower() for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns))
+    r = radius_arcsec / 3600.0
+    return "\nUNION ALL\n".join(
+        f"SELECT {int(i)} AS tid, {cols} FROM {spec.table} "
+        f"WHERE q3c_radial_query({spec.ra_col.lower()}, {spec.dec_col.lower()}, {ra:.8f}, {dec:.8f}, {r:.8f})"
+        for i, ra, dec in zip(batch["objectid"], batch["ra"], batch["dec"], strict=True)
+    )
+
+
+def upload_adql(spec: CatalogSpec, radius_arcsec: float) -> str:
+    """The targets (uploaded as ``TAP_UPLOAD.t``) joined with the table within the radius."""
+    cols = ", ".join(f"c.{c.lower()}" for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns))
+    return (
+        f"SELECT t.objectid AS tid, {cols} FROM {spec.table} AS c JOIN TAP_UPLOAD.t AS t ON 1 = CONTAINS("
+        f"POINT('ICRS', c.{spec.ra_col.lower()}, c.{spec.dec_col.lower()}), "
+        f"CIRCLE('ICRS', t.ra, t.dec, {radius_arcsec / 3600.0!r}))"
+    )
+
+
+_SDSS_PHOTO = ["objID", "ra", "dec", *[c for c in _SDSS]]
+
+
+def sdss_sql(spec: CatalogSpec, batch: pd.DataFrame, radius_arcsec: float) -> str:
+    """One DR16 SkyServer statement: ``fGetNearbyObjEq`` per target, PhotoObjAll left-joined with
+    Photoz (photometry) or joined with SpecObj on ``bestObjID`` (spectra)."""
+    r = radius_arcsec / 60.0
+    parts = []
+    for i, ra, dec in zip(batch["objectid"], batch["ra"], batch["dec"], strict=True):
+        cone = f"dbo.fGetNearbyObjEq({ra:.8f}, {dec:.8f}, {r:.6f}) AS n"
         if spec.name == "sdss_specobj":
-            res = SDSS.query_crossid(
-                coords,
-                radius=radius_arcsec * u.arcsec,
-                photoobj_fields=["ra", "dec"],
-                specobj_fields=[spec.id_col, *spec.columns],
-                data_release=16,
-            )
+            cols = ", ".join(f"s.{c}" for c in (spec.id_col, "ra", "dec", *spec.columns))
+            parts.append(f"SELECT {int(i)} AS tid, {cols} FROM {cone} JOIN SpecObj AS s ON s.bestObjID = n.objID")
         else:
-            fields = [spec.id_col, spec.ra_col, spec.dec_col, *[c for c in spec.columns if "photoz" not in c]]
-            res = SDSS.query_crossid(coords, radius=radius_arcsec * u.arcsec, photoobj_fields=fields, data_release=16)
-        df = res.to_pandas() if res is not None else pd.DataFrame(columns=[spec.id_col, spec.ra_col, spec.dec_col])
-    lower = {c.lower(): c for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns)}
-    return df.rename(columns={c: lower.get(c.lower(), c) for c in df.columns})
+            cols = ", ".join(f"p.{c}" for c in _SDSS_PHOTO)
+            parts.append(
+                f"SELECT {int(i)} AS tid, {cols}, pz.z AS photoz, pz.zErr AS photozErr FROM {cone} "
+                "JOIN PhotoObjAll AS p ON p.objID = n.objID LEFT OUTER JOIN Photoz AS pz ON pz.objID = p.objID"
+            )
+    return "\nUNION ALL\n".join(parts)
+
+
+@dataclass(frozen=True)
+class CatalogQuery:
+    """An inspectable catalogue query: the statements (live) or the mirror pixels, and the targets."""
+
+    name: str
+    transport: str
+    statements: tuple[str, ...]
+    partitions: tuple[int, ...]
+    radius_arcsec: float
+    targets: pd.DataFrame = field(repr=False, compare=False)
+
+
+class CatalogAdapter:
+    """One catalogue on the archives' build_query / fetch / parse contract."""
+
+    def __init__(self, spec: CatalogSpec) -> None:
+        self.spec = spec
+        self.name = spec.name
+
+    def build_query(self, targets: pd.DataFrame, transport: str, radius_arcsec: float) -> CatalogQuery:
+        t = targets.reset_index(drop=True)
+        spec = self.spec
+        statements: tuple[str, ...] = ()
+        if transport == "live":
+            if spec.live == "datalab":
+                statements = tuple(datalab_sql(spec, b, radius_arcsec) for b in _batches(t))
+            elif spec.live == "tap":
+                statements = (upload_adql(spec, radius_arcsec),)
+            elif spec.live == "sdss":
+                statements = tuple(sdss_sql(spec, b, radius_arcsec) for b in _batches(t))
+        parts = tuple(
+            int(p) for p in pixels_in_cone(t["ra"].to_numpy(), t["dec"].to_numpy(), radius_arcsec / 3600.0, 3)
+        )
+        return CatalogQuery(spec.name, transport, statements, parts, radius_arcsec, t[["objectid", "ra", "dec"]])
+
+    def fetch(self, query: CatalogQuery, mirror: str | Path | None, timeout: float) -> pd.DataFrame:
+        """Candidate rows in the catalogue's own column names (the nearest is chosen by parse)."""
+        spec = self.spec
+        if query.transport == "mirror":
+            if mirror is None:
+                raise CatalogError(f"{spec.name}: mirror transport without a mirror folder")
+            return _mirror_rows(spec, query.targets, Path(mirror), query.radius_arcsec)
+        if spec.live == "none":
+            raise CatalogError(f"{spec.name}: no live transport ({spec.refusal})")
+        if spec.live in ("datalab", "tap"):
+            import pyvo
+            from astropy.table import Table
+
+            svc = pyvo.dal.TAPService(spec.service, session=timeout_session(timeout))
+            if spec.live == "tap":
+                t = query.targets
+                up = Table({"objectid": t["objectid"].to_numpy(), "ra": t["ra"].to_numpy(), "dec": t["dec"].to_numpy()})
+                frames = [svc.run_sync(query.statements[0], uploads={"t": up}).to_table().to_pandas()]
+            else:
+                frames = [svc.run_sync(sql).to_table().to_pandas() for sql in query.statements]
+        elif spec.live == "sdss":
+            from astroquery.sdss import SDSS
+
+            frames = []
+            for sql in query.statements:
+                res = SDSS.query_sql(sql, data_release=16, timeout=timeout)
+                if res is not None:
+                    frames.append(res.to_pandas())
+        elif spec.live == "vizier":
+            frames = [_vizier(spec, b, query.radius_arcsec, timeout) for b in _batches(query.targets)]
+        else:
+            raise CatalogError(f"{spec.name}: unknown live transport {spec.live!r}")
+        frames = [f for f in frames if len(f)]
+        if not frames:
+            return pd.DataFrame({c: [] for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns)})
+        df = pd.concat(frames, ignore_index=True)
+        lower = {c.lower(): c for c in (spec.id_col, spec.ra_col, spec.dec_col, *spec.columns)}
+        return df.rename(columns={c: lower.get(str(c).lower(), c) for c in df.columns})
+
+    def parse(self, reply: pd.DataFrame, targets: pd.DataFrame, radius_arcsec: float) -> pd.DataFrame:
+        spec = self.spec
+        missing = [c for c in (spec.id_col, spec.ra_col, spec.dec_col) if c not in reply.columns]
+        if missing:
+            raise CatalogError(f"{spec.name}: reply lacks column(s) {missing} (columns {list(reply.columns)[:12]})")
+        t = targets.reset_index(drop=True)
+        return _nearest(t, reply, radius_arcsec, spec.id_col, spec.ra_col, spec.dec_col, list(spec.columns))
+
+
+def _vizier(spec: CatalogSpec, batch: pd.DataFrame, radius_arcsec: float, timeout: float) -> pd.DataFrame:
+    """One VizieR cone batch, its columns renamed to ours through the spec's aliases."""
+    from astropy import units as u
+    from astropy.coordinates import SkyCoord
+    from astroquery.vizier import Vizier
+
+    columns = ["**"] if spec.aliases else [spec.id_col, spec.ra_col, spec.dec_col, *spec.columns]
+    viz = Vizier(columns=columns, row_limit=-1, timeout=timeout)
+    coords = SkyCoord(batch["ra"].to_numpy(), batch["dec"].to_numpy(), unit="deg")
+    tabs = viz.query_region(coords, radius=radius_arcsec * u.arcsec, catalog=spec.table)
+    if not len(tabs):
+        return pd.DataFrame()
+    df = tabs[0].to_pandas()
+    if spec.aliases:
+        found = {}
+        for ours, candidates in spec.aliases.items():
+            hit = next((c for c in candidates if c in df.columns), None)
+            if hit is None and ours in (spec.id_col, spec.ra_col, spec.dec_col):
+                raise CatalogError(
+                    f"{spec.name}: VizieR {spec.table} reply has none of {list(candidates)} for {ours} "
+                    f"(columns {list(df.columns)[:20]})"
+                )
+            if hit is not None:
+                found[hit] = ours
+        df = df.rename(columns=found)
+    return df
 
 
 def match_catalog(
@@ -312,8 +453,15 @@ def match_catalog(
     transport: str = "mirror",
     mirror: str | Path | None = None,
     timeout: float = 120.0,
+    retries: int = 2,
+    backoff_s: float = 2.0,
+    sleep: Any = time.sleep,
 ) -> pd.DataFrame:
     """Nearest object of catalogue ``name`` within ``radius_arcsec`` of each target.
+
+    Transport failures are retried ``retries`` times with exponential backoff (``backoff_s``,
+    doubled each time); a :class:`CatalogError` (missing mirror, refused service, a reply without
+    the catalogue's columns) is raised at once.
 
     Returns
     -------
@@ -321,12 +469,16 @@ def match_catalog(
         One row per matched target: ``objectid, cat_id`` (string), ``sep_arcsec`` and the
         catalogue's columns (:attr:`CatalogSpec.columns`) in its native names and units.
     """
-    spec = CATALOGS[name]
+    adapter = CatalogAdapter(CATALOGS[name])
     t = targets.reset_index(drop=True)
-    if transport == "mirror":
-        if mirror is None:
-            raise CatalogError(f"{name}: mirror transport without a mirror folder")
-        cat = _mirror_rows(spec, t, Path(mirror), radius_arcsec)
-    else:
-        cat = _live_rows(spec, t, radius_arcsec, timeout)
-    return _nearest(t, cat, radius_arcsec, spec.id_col, spec.ra_col, spec.dec_col, list(spec.columns))
+    query = adapter.build_query(t, transport, radius_arcsec)
+    for attempt in range(retries + 1):
+        try:
+            return adapter.parse(adapter.fetch(query, mirror, timeout), t, radius_arcsec)
+        except CatalogError:
+            raise
+        except Exception as exc:
+            if attempt == retries:
+                raise CatalogError(f"{name}: {type(exc).__name__}: {exc} (after {retries + 1} attempts)") from exc
+            sleep(backoff_s * 2**attempt)
+    raise AssertionError("unreachable")

@@ -52,10 +52,12 @@ def test_missing_mirror_and_refused_live_service_are_named(tmp_path):
 
 
 @pytest.mark.remote_data
-@pytest.mark.parametrize("name", ["des_dr2", "nsc_dr2", "cfhtls_w", "sdss_dr16", "sdss_specobj"])
+@pytest.mark.parametrize(
+    "name", ["des_dr2", "nsc_dr2", "cfhtls_w", "sdss_dr16", "sdss_specobj", "xmm_servs", "gaia_edr3"]
+)
 def test_live_services_answer(name):
     # a bright S82 quasar (SDSS J015957.64+003310.5, LaMassa et al. 2015) and a CFHTLS-W1 position
-    ra, dec = (29.990167, 0.552917) if name != "cfhtls_w" else (34.5, -5.0)
+    ra, dec = {"cfhtls_w": (34.5, -5.0), "xmm_servs": (35.7, -4.8)}.get(name, (29.990167, 0.552917))
     t = pd.DataFrame({"objectid": [1], "ra": [ra], "dec": [dec]})
     out = match_catalog(name, t, 3.0, "live")
     assert list(out.columns)[:3] == ["objectid", "cat_id", "sep_arcsec"]
@@ -69,3 +71,42 @@ def test_gaia_astrometry_is_the_mirror_rows_and_near_truth(small_sky, truth_targ
     for col in ("pmra", "pmdec", "parallax"):
         z = (out[col].to_numpy() - truth[col].to_numpy()) / out[f"{col}_error"].to_numpy()
         assert np.nanmax(np.abs(z)) < 6 and np.isfinite(z).mean() > 0.9, col
+
+
+def test_live_queries_are_the_services_own_constructions():
+    from agnlc.catalogs import CatalogAdapter
+
+    t = pd.DataFrame({"objectid": [7, 8], "ra": [29.990167, 30.5], "dec": [0.552917, -0.2]})
+    des = CatalogAdapter(CATALOGS["des_dr2"]).build_query(t, "live", 1.0)
+    # Data Lab: one q3c cone per target, no upload and no CONTAINS
+    assert des.statements[0].count("q3c_radial_query(ra, dec, ") == 2 and "CONTAINS" not in des.statements[0]
+    assert "UNION ALL" in des.statements[0] and "FROM des_dr2.main" in des.statements[0]
+    dr16 = CatalogAdapter(CATALOGS["sdss_dr16"]).build_query(t, "live", 1.0)
+    # DR16 photo-z joined in the SQL (astroquery's crossid never joined Photoz)
+    assert "LEFT OUTER JOIN Photoz AS pz ON pz.objID = p.objID" in dr16.statements[0]
+    assert "pz.z AS photoz" in dr16.statements[0] and "fGetNearbyObjEq(29.99016700" in dr16.statements[0]
+    spec = CatalogAdapter(CATALOGS["sdss_specobj"]).build_query(t, "live", 1.0)
+    assert "JOIN SpecObj AS s ON s.bestObjID = n.objID" in spec.statements[0]
+    assert CATALOGS["xmm_servs"].table == "J/MNRAS/478/2132" and "MNRAS 478, 2132" in CATALOGS["xmm_servs"].release
+
+
+def test_transport_failures_are_retried_and_named(monkeypatch, small_sky, truth_targets):
+    from agnlc.catalogs import CatalogAdapter
+
+    real = CatalogAdapter.fetch
+    calls = []
+
+    def flaky(self, query, mirror, timeout):
+        calls.append(1)
+        if len(calls) == 1:
+            raise ConnectionError("connection reset by peer")
+        return real(self, query, mirror, timeout)
+
+    monkeypatch.setattr(CatalogAdapter, "fetch", flaky)
+    waits = []
+    out = match_catalog("des_dr2", truth_targets, 1.0, "mirror", small_sky / "catalogs" / "des_dr2", sleep=waits.append)
+    assert len(calls) == 2 and waits == [2.0] and len(out) > 0
+    calls.clear()
+    monkeypatch.setattr(CatalogAdapter, "fetch", lambda *a: (_ for _ in ()).throw(ConnectionError("reset")))
+    with pytest.raises(CatalogError, match=r"des_dr2: ConnectionError: reset \(after 3 attempts\)"):
+        match_catalog("des_dr2", truth_targets, 1.0, "mirror", small_sky / "catalogs" / "des_dr2", sleep=waits.append)
