@@ -6,6 +6,10 @@
     the Object-table contract as YAML (``workflow/schemas/objecttable.schema.yaml``).
 ``python -m agnlc literature refresh NAME [--out DIR]`` / ``python -m agnlc literature list``
     the shipped literature samples.
+``python -m agnlc fetch ARCHIVE --targets FILE [--transport live|mirror] [--mirror DIR] [--out OUT.parquet]``
+    one archive's adapter on a target list (the rule's code).
+``python -m agnlc parse ARCHIVE FILE... [--targets FILE] [--out OUT.parquet]``
+    replies or products already downloaded into canonical rows (see :mod:`agnlc.archives.cli`).
 
 (Run with ``PYTHONPATH=scripts`` or from the ``scripts`` folder.)
 """
@@ -36,7 +40,28 @@ def main(argv: list[str] | None = None) -> int:
     lc.add_argument("--plot", type=Path, default=None, help="write a PNG instead of printing")
     sch = sub.add_parser("schema", help="print a table contract as YAML")
     sch.add_argument("table", choices=["objecttable"])
+    fe = sub.add_parser("fetch", help="one archive's adapter on a target list")
+    fe.add_argument("archive")
+    fe.add_argument("--targets", required=True, help="CSV, ECSV, Parquet or FITS with ra/dec")
+    fe.add_argument("--transport", choices=["live", "mirror"], default=None)
+    fe.add_argument("--mirror", default=None, help="mirror folder (transport mirror)")
+    fe.add_argument("--out", default=None, help="write the canonical rows to this Parquet file")
+    pa_ = sub.add_parser("parse", help="downloaded replies or products into canonical rows")
+    pa_.add_argument("archive")
+    pa_.add_argument("files", nargs="+")
+    pa_.add_argument("--targets", default=None, help="match rows to these targets (else objectid 0)")
+    pa_.add_argument("--out", default=None, help="write the canonical rows to this Parquet file")
     args = ap.parse_args(argv)
+    if args.command in ("fetch", "parse"):
+        from agnlc.archives import cli
+
+        try:
+            if args.command == "fetch":
+                return cli.fetch_command(args.archive, args.targets, args.transport, args.mirror, args.out)
+            return cli.parse_command(args.archive, args.files, args.targets, args.out)
+        except KeyError as exc:
+            print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+            return 2
     if args.command == "lc":
         return _lc(args)
     if args.command == "schema":
