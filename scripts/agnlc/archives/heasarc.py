@@ -8,7 +8,9 @@ choices from the radius histograms).
 
 Live transport: one synchronous TAP query per catalogue on the HEASARC TAP service with the
 targets uploaded (pyvo ``uploads=``), the circle test done by the service with ADQL
-``CONTAINS(POINT(target), CIRCLE(event, error_radius))``. Mirror transport: the same tables as
+``CONTAINS(POINT(target), CIRCLE(event, error_radius))``; every selected column is named with
+``AS`` (Xamin otherwise answers ``c.ra`` as ``c_ra``), and the result VOTable may be BINARY
+(base64), which pyvo decodes. Mirror transport: the same tables as
 CSV (the mock sky's ``events/heasarc``), the same test done with astropy.
 """
 
@@ -38,7 +40,8 @@ def adql(catalog: str, max_radius_deg: float) -> str:
     """The ADQL of one catalogue: events whose error circle contains an uploaded target."""
     tcol = TIME_COLUMN[catalog]
     return (
-        f'SELECT t.objectid, c.name, c.ra, c.dec, c."{tcol}" AS event_time, c.error_radius\n'
+        "SELECT t.objectid AS objectid, c.name AS name, c.ra AS ra, c.dec AS dec, "
+        f'c."{tcol}" AS event_time, c.error_radius AS error_radius\n'
         f"FROM tap_upload.targets AS t, {catalog} AS c\n"
         f"WHERE c.error_radius <= {max_radius_deg}\n"
         "AND 1 = CONTAINS(POINT('ICRS', t.ra, t.dec), CIRCLE('ICRS', c.ra, c.dec, c.error_radius))"
@@ -92,6 +95,10 @@ class HeasarcAdapter:
         frames = []
         t = targets.set_index("objectid")
         for c, df in reply.items():
+            df = _unprefixed(df)
+            missing = [k for k in REPLY_COLUMNS if k not in df.columns]
+            if missing:
+                raise ArchiveError(f"{NAME}: {c} reply lacks column(s) {missing} (columns {list(df.columns)[:10]})")
             if len(df) == 0:
                 continue
             tc = SkyCoord(
@@ -117,6 +124,20 @@ class HeasarcAdapter:
         return (
             pd.concat(frames, ignore_index=True).sort_values(["objectid", "mjd"], kind="stable").reset_index(drop=True)
         )
+
+
+REPLY_COLUMNS = ["objectid", "name", "ra", "dec", "event_time", "error_radius"]
+
+
+def _unprefixed(df: pd.DataFrame) -> pd.DataFrame:
+    """Xamin names a selected ``c.ra`` without ``AS`` as ``c_ra`` (astroquery's HEASARC docs): the
+    ADQL names every column, and a reply that still carries the alias prefix is read the same."""
+    ren = {}
+    for col in df.columns:
+        for prefix in ("t_", "c_"):
+            if str(col).startswith(prefix) and str(col)[2:] in REPLY_COLUMNS and str(col)[2:] not in df.columns:
+                ren[col] = str(col)[2:]
+    return df.rename(columns=ren)
 
 
 def _circle_match(cat: pd.DataFrame, targets: pd.DataFrame, catalog: str, max_radius: float) -> pd.DataFrame:

@@ -573,3 +573,57 @@ def test_hats_nested_light_curves_flatten_to_the_stored_lists():
     for _, row in stored.iterrows():
         got = flat.loc[m.index[m["id"] == row["id"]]]
         np.testing.assert_allclose(np.sort(got["mjd"].to_numpy(float)), np.sort(np.asarray(row["lc"]["mjd"], float)))
+
+
+# ---------------------------------------------------------------------------------------------
+# HEASARC TAP: Xamin answers with base64 BINARY VOTables, and names un-aliased columns c_ra, …
+
+
+def _tap_routes(bodies: list[bytes]):
+    def sync(method, query, form):
+        return bodies.pop(0).decode() if bodies else ""
+
+    return {"/xamin/vo/tap/sync": sync}
+
+
+def test_heasarc_binary_votable_without_the_event_columns_is_an_error_naming_them(http):
+    base, handler = http
+    recorded = (REPLIES / "heasarc" / "pyvo_arihip-tap-async-result.xml").read_bytes()
+    assert b'<STREAM encoding="base64">' in recorded  # a BINARY VOTable, not TABLEDATA
+    handler.routes = _tap_routes([recorded, recorded])
+    t = pd.DataFrame({"objectid": [1], "ra": [10.0], "dec": [0.0]})
+    _, st = run_adapter(get("heasarc"), t, _live("heasarc", f"{base}/xamin/vo/tap"))
+    # pyvo decoded the BINARY stream (the reply's one column is named), and the missing columns are named
+    assert st["status"] == "error" and "lacks column(s)" in st["reason"] and "'result'" in st["reason"], st
+    assert any(m == "POST" and p == "/xamin/vo/tap/sync" for m, p, _, _ in handler.seen)  # a sync TAP query
+
+
+def test_heasarc_alias_prefixed_columns_are_read(http):
+    from astropy.io.votable import from_table
+    from astropy.table import Table
+
+    base, handler = http
+    tab = Table(
+        {
+            "t_objectid": [1],
+            "c_name": ["bn080916009"],
+            "c_ra": [10.2],
+            "c_dec": [0.1],
+            "event_time": [54725.5],
+            "c_error_radius": [0.5],
+        }
+    )
+    vot = from_table(tab)
+    vot.get_first_table().format = "binary"  # base64 BINARY, as Xamin answers
+    buf = io.BytesIO()
+    vot.to_xml(buf)
+    empty = from_table(Table({"objectid": np.zeros(0, int), "name": np.zeros(0, str), "ra": np.zeros(0),
+                              "dec": np.zeros(0), "event_time": np.zeros(0), "error_radius": np.zeros(0)}))  # fmt: skip
+    buf2 = io.BytesIO()
+    empty.to_xml(buf2)
+    handler.routes = _tap_routes([buf.getvalue(), buf2.getvalue()])
+    t = pd.DataFrame({"objectid": [1], "ra": [10.0], "dec": [0.0]})
+    ev, st = run_adapter(get("heasarc"), t, _live("heasarc", f"{base}/xamin/vo/tap"))
+    assert st["status"] == "ok", st
+    assert list(ev["event_id"]) == ["bn080916009"] and ev["mjd"].iloc[0] == 54725.5
+    assert ev["sep_deg"].iloc[0] == pytest.approx(np.hypot(0.2, 0.1), rel=1e-3)
