@@ -1,5 +1,5 @@
 # agnlc: multi-archive light curves and an LSST-style AGN training set.
-# Entry point only: the stages live in workflow/rules/, the code in scripts/agnlc/.
+# Entry point only: the stages live in workflow/rules/, the code in scripts/agnlc/ (one package per stage).
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -20,6 +20,7 @@ scattergather:
 
 wildcard_constraints:
     shard=r"\d+-of-\d+",
+    field="s82|xmmlss",
 
 
 include: "workflow/rules/mocksky.smk"
@@ -33,15 +34,14 @@ include: "workflow/rules/figures.smk"
 
 rule all:
     input:
-        "results/samples/targets.parquet",
-        "results/s82ObjectTable.parquet",
-        "results/xmmlssObjectTable.parquet",
-        "results/ObjectTable.parquet",
-        "results/ObjectTable.schema.yaml",
+        rules.targets.output,
+        rules.objecttable.output,
+        expand(rules.objecttable_field.output, field=["s82", "xmmlss"]),
+        rules.objecttable_schema.output,
         FIGURES,
-        "results/lightcurves.zarr/zarr.json",
-        "results/validation/features.json",
-        gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
+        rules.merge_store_index.output,
+        rules.validation_features.output.report,
+        gather.split(rules.merge_lightcurves.output.summary.replace("{shard}", "{scatteritem}")),
         expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
         REBUILD,
     default_target: True

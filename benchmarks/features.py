@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -27,13 +26,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from agnlc.features.compute import (
+    FeatureSettings,
+    _arrow_lcs,
+    compute_features,
+    gpfit,
+)
+from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from agnlc import gpfit  # noqa: E402
-from agnlc.features import FeatureSettings, _arrow_lcs, compute_features  # noqa: E402
-from agnlc.periodic import PeriodSearch, harmonic_features, multiband_period  # noqa: E402
-
 TARGET_RATIO = 20.0
 
 

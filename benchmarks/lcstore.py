@@ -5,7 +5,7 @@ The light curves are the mock sky's own epochs (every epoch of every survey, det
 non-detections, fluxes from the true magnitudes), in the canonical schema, split into shards
 by objectid like the workflow's shards; so the store has the size and per-object row counts of a
 full run without running the archive stage. For each chunk size the shards are written with
-:func:`agnlc.lcstore.write_shard` (write time and bytes on disk recorded), then ``--reads``
+:func:`agnlc.merge.store.write_shard` (write time and bytes on disk recorded), then ``--reads``
 random objects are read with ``open_lightcurves(...).get``; the baseline reads the same objects
 from the merged Parquet (16,384-row row groups, as the merge rule writes them) with a pyarrow
 dataset filter. Output: ``benchmarks/out/lcstore.json``.
@@ -18,21 +18,19 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.io import write_table
+from agnlc.merge.store import open_lightcurves
+from agnlc.merge.store_writer import write_index, write_shard
+from agnlc.sky.photometry import ab_mag_to_flux
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from agnlc.io import write_table  # noqa: E402
-from agnlc.lcstore import open_lightcurves, write_index, write_shard  # noqa: E402
-from agnlc.photometry import ab_mag_to_flux  # noqa: E402
-from agnlc.schema import LIGHTCURVE  # noqa: E402
-
 TARGET_MS = 5.0
 ROW_GROUP = 16384
 

@@ -24,7 +24,6 @@ TARGET_SECONDS, TARGET_MB, TARGET_N = 300.0, 2048.0, 50000
 
 _CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {scripts!r})
 from agnlc.mocksky import MockSkyConfig, generate
 t0 = time.perf_counter(); c0 = time.process_time()
 m = generate(MockSkyConfig(seed={seed}, n_objects={n}), {out!r})

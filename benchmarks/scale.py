@@ -39,14 +39,12 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
+from agnlc.archives import ArchiveSettings, get, run_adapter
+from agnlc.core.config import validate_config
+from agnlc.features.compute import FeatureSettings, compute_features
+from benchmarks.features import _naive_one
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-
-from agnlc.archives import ArchiveSettings, get, run_adapter  # noqa: E402
-from agnlc.config import validate_config  # noqa: E402
-from agnlc.features import FeatureSettings, compute_features  # noqa: E402
-from benchmarks.features import _naive_one  # noqa: E402
-
 OUT = REPO / "benchmarks" / "out"
 #: the issue's goals
 GOALS = {"wall_50k_s": 1200, "exponent": 1.1, "peak_rss_mb": 2000, "fornax_ratio": 10, "overhead_fraction": 0.10}

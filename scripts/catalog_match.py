@@ -2,10 +2,10 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.catalogs import CATALOGS, match_catalog
-from agnlc.io import read_table, write_table
-from agnlc.runner import script_main
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_table
+from agnlc.core.runner import script_main
+from agnlc.objecttables.catalogs import CATALOGS, match_catalog
 
 
 def main(smk):
@@ -21,7 +21,7 @@ def main(smk):
         query_time=provenance.utc_now(),
     )
     write_table(m, smk.output[0], None, prov)
-    logging.getLogger("agnlc.catalogs").info("%s: %d of %d targets matched", name, len(m), len(targets))
+    logging.getLogger("agnlc.objecttables.catalogs").info("%s: %d of %d targets matched", name, len(m), len(targets))
 
 
 script_main(main, snakemake)  # noqa: F821

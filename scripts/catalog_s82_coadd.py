@@ -2,10 +2,10 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.catalogs import match_s82_coadd
-from agnlc.io import read_table, write_table
-from agnlc.runner import script_main
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_table
+from agnlc.core.runner import script_main
+from agnlc.objecttables.catalogs import match_s82_coadd
 
 
 def main(smk):
@@ -13,7 +13,7 @@ def main(smk):
     m = match_s82_coadd(targets, smk.input.mirror, smk.params.radius_arcsec)
     prov = provenance.build("catalog_s82_coadd", dict(smk.params), catalog="sdss_s82_coadd")
     write_table(m, smk.output[0], None, prov)
-    logging.getLogger("agnlc.catalogs").info("%d of %d targets matched", len(m), len(targets))
+    logging.getLogger("agnlc.objecttables.catalogs").info("%d of %d targets matched", len(m), len(targets))
 
 
 script_main(main, snakemake)  # noqa: F821

@@ -2,11 +2,11 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.features import NONPERIODIC, PERIODIC, FeatureSettings, compute_features
-from agnlc.io import read_metadata, read_table, write_table
-from agnlc.periodic import PeriodSearch
-from agnlc.runner import script_main
+from agnlc.core import provenance
+from agnlc.core.io import read_metadata, read_table, write_table
+from agnlc.core.runner import script_main
+from agnlc.features.compute import NONPERIODIC, PERIODIC, FeatureSettings, compute_features
+from agnlc.features.periodic import PeriodSearch
 
 
 def settings_from(cfg: dict) -> FeatureSettings:
@@ -37,7 +37,7 @@ def main(smk):
         archives=read_metadata(smk.input.lightcurves).get("archives", {}),
     )
     write_table(feats, smk.output[0], None, prov)
-    logging.getLogger("agnlc.features").info("%d objects, %d columns", len(feats), feats.shape[1])
+    logging.getLogger("agnlc.features.compute").info("%d objects, %d columns", len(feats), feats.shape[1])
 
 
 script_main(main, snakemake)  # noqa: F821

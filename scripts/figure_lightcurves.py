@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from agnlc.io import read_table, remove_stale
+from agnlc.core.io import read_table, remove_stale
+from agnlc.core.runner import script_main
 from agnlc.plotting.lightcurve import plot_lightcurve, select_objects
-from agnlc.runner import script_main
 
 
 def main(smk):

@@ -1,14 +1,15 @@
-"""Rules figure_{skymap,coverage,colours,features,drw_recovery,period_recovery}: one figure each."""
+"""Rules figure_{skymap,coverage,colours,features,drw_recovery,period_recovery}: one figure each,
+named by the rule's ``figure`` parameter."""
 
 import logging
 
 import pandas as pd
 
-from agnlc.classes import target_class
-from agnlc.io import read_table
+from agnlc.core.io import read_table
+from agnlc.core.runner import script_main
 from agnlc.plotting.sample import plot_colours, plot_coverage, plot_features, plot_skymap
 from agnlc.plotting.validation import plot_drw_recovery, plot_period_recovery
-from agnlc.runner import script_main
+from agnlc.sky.classes import target_class
 
 
 def _targets(smk) -> pd.DataFrame:
@@ -48,18 +49,18 @@ def period_recovery(smk):
 
 
 FIGURES = {
-    "figure_skymap": skymap,
-    "figure_coverage": coverage,
-    "figure_colours": colours,
-    "figure_features": features,
-    "figure_drw_recovery": drw_recovery,
-    "figure_period_recovery": period_recovery,
+    "skymap": skymap,
+    "coverage": coverage,
+    "colours": colours,
+    "features": features,
+    "drw_recovery": drw_recovery,
+    "period_recovery": period_recovery,
 }
 
 
 def main(smk):
-    drawn = FIGURES[smk.rule](smk)
-    logging.getLogger("agnlc.figures").info("%s: %s", smk.rule, drawn)
+    drawn = FIGURES[smk.params.figure](smk)
+    logging.getLogger("agnlc.figures").info("%s: %s", smk.params.figure, drawn)
 
 
 script_main(main, snakemake)  # noqa: F821

@@ -3,11 +3,12 @@ curves (or events) + status."""
 
 import logging
 
-from agnlc import provenance
-from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.io import read_table, write_json, write_table
-from agnlc.runner import script_main
-from agnlc.schema import EVENTS, LIGHTCURVE
+from agnlc.archives import get
+from agnlc.archives.base import ArchiveSettings, run_adapter
+from agnlc.archives.contract import EVENTS, LIGHTCURVE
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_json, write_table
+from agnlc.core.runner import script_main
 
 
 def main(smk):

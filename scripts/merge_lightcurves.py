@@ -3,12 +3,13 @@
 import logging
 from pathlib import Path
 
-from agnlc import provenance
-from agnlc.io import write_table
-from agnlc.lcstore import write_shard
-from agnlc.merge import Calibration, calibrate, merge_lightcurves, read_shard, summarise
-from agnlc.runner import script_main
-from agnlc.schema import LC_SUMMARY, LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core import provenance
+from agnlc.core.io import write_table
+from agnlc.core.runner import script_main
+from agnlc.merge.contract import LC_SUMMARY
+from agnlc.merge.lightcurves import Calibration, calibrate, merge_lightcurves, read_shard, summarise
+from agnlc.merge.store_writer import write_shard
 
 #: Rows per Parquet row group: per-object filtered reads skip the other groups by statistics.
 ROW_GROUP = 16384
@@ -37,7 +38,7 @@ def main(smk):
         smk.wildcards.shard,
         {"agnlc": prov, "missing_archives": summary["missing_archives"]},
     )
-    logging.getLogger("agnlc.merge").info("%s: %s", smk.wildcards.shard, summary)
+    logging.getLogger("agnlc.merge.lightcurves").info("%s: %s", smk.wildcards.shard, summary)
 
 
 script_main(main, snakemake)  # noqa: F821

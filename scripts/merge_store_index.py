@@ -3,15 +3,15 @@
 import logging
 from pathlib import Path
 
-from agnlc import provenance
-from agnlc.lcstore import write_index
-from agnlc.runner import script_main
+from agnlc.core import provenance
+from agnlc.core.runner import script_main
+from agnlc.merge.store_writer import write_index
 
 
 def main(smk):
     store = Path(smk.output[0]).parent
     write_index(store, list(smk.params.shards), {"agnlc": provenance.build("merge_store_index", {})})
-    logging.getLogger("agnlc.merge").info("indexed %d shards of %s", len(smk.params.shards), store)
+    logging.getLogger("agnlc.merge.lightcurves").info("indexed %d shards of %s", len(smk.params.shards), store)
 
 
 script_main(main, snakemake)  # noqa: F821

@@ -3,8 +3,8 @@
 import logging
 from pathlib import Path
 
+from agnlc.core.runner import script_main
 from agnlc.mocksky import MockSkyConfig, generate
-from agnlc.runner import script_main
 
 
 def main(smk):

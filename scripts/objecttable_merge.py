@@ -2,10 +2,11 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.io import read_table, write_table
-from agnlc.objecttable import MERGED_SCHEMA, merge_tables
-from agnlc.runner import script_main
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_table
+from agnlc.core.runner import script_main
+from agnlc.objecttables.contract import MERGED_SCHEMA
+from agnlc.objecttables.merge import merge_tables
 
 
 def main(smk):
@@ -14,7 +15,7 @@ def main(smk):
     dropped = len(s82) + len(xmm) - len(merged)
     prov = provenance.build("objecttable", dict(smk.params), s82_rows_dropped=dropped)
     write_table(merged, smk.output[0], MERGED_SCHEMA, prov)
-    logging.getLogger("agnlc.objecttable").info(
+    logging.getLogger("agnlc.objecttables.rows").info(
         "%d rows x %d columns (%d S82 rows with an XMM-LSS counterpart dropped)", *merged.shape, dropped
     )
 

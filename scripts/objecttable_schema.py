@@ -4,16 +4,16 @@ import shutil
 
 import yaml
 
-from agnlc.objecttable import schema_document
-from agnlc.runner import script_main
+from agnlc.core.runner import script_main
+from agnlc.objecttables.contract import schema_document
 
 
 def main(smk):
     shipped = yaml.safe_load(open(smk.input.schema))
     if shipped != schema_document():
         raise ValueError(
-            f"{smk.input.schema} differs from agnlc.schema; regenerate it with "
-            "`PYTHONPATH=scripts python -m agnlc schema objecttable > workflow/schemas/objecttable.schema.yaml`"
+            f"{smk.input.schema} differs from agnlc.core.tables; regenerate it with "
+            "`.venv/bin/python -m agnlc schema objecttable > workflow/schemas/objecttable.schema.yaml`"
         )
     shutil.copyfile(smk.input.schema, smk.output[0])
 

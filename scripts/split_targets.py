@@ -2,11 +2,11 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.io import read_table, write_table
-from agnlc.runner import script_main
-from agnlc.samples import split_shards
-from agnlc.schema import SAMPLE
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_table
+from agnlc.core.runner import script_main
+from agnlc.samples.contract import SAMPLE
+from agnlc.samples.targets import split_shards
 
 
 def main(smk):

@@ -2,11 +2,11 @@
 
 import logging
 
-from agnlc import provenance
-from agnlc.io import write_table
-from agnlc.runner import script_main
-from agnlc.samples import build_targets, read_sample
-from agnlc.schema import SAMPLE
+from agnlc.core import provenance
+from agnlc.core.io import write_table
+from agnlc.core.runner import script_main
+from agnlc.samples.contract import SAMPLE
+from agnlc.samples.targets import build_targets, read_sample
 
 
 def main(smk):

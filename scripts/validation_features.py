@@ -4,11 +4,11 @@ import logging
 
 import pandas as pd
 
-from agnlc import provenance
-from agnlc.io import read_table, write_json, write_table
-from agnlc.periodic import PeriodSearch
-from agnlc.runner import script_main
-from agnlc.validation import (
+from agnlc.core import provenance
+from agnlc.core.io import read_table, write_json, write_table
+from agnlc.core.runner import script_main
+from agnlc.features.periodic import PeriodSearch
+from agnlc.features.validation import (
     DRW_COLUMNS,
     PERIOD_COLUMNS,
     drw_recovery_table,
@@ -20,7 +20,7 @@ from agnlc.validation import (
 
 
 def main(smk):
-    log = logging.getLogger("agnlc.validation")
+    log = logging.getLogger("agnlc.features.validation")
     pg = smk.params.periodogram
     search = PeriodSearch(
         max_freq=pg["max_freq_per_day"], log2_n_freq=pg["log2_n_freq"], n_candidates=pg["n_candidates"]

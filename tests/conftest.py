@@ -20,7 +20,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skips = {
         "remote_data": (config.getoption("--remote-data"), "needs the network: run with --remote-data"),
-        "reliability": (config.getoption("--reliability"), "the 30-minute kill suite: make reliability"),
+        "reliability": (config.getoption("--reliability"), "the kill -9 suite (about 80 minutes): make reliability"),
     }
     for item in items:
         for marker, (enabled, reason) in skips.items():

@@ -10,8 +10,11 @@
     one archive's adapter on a target list (the rule's code).
 ``python -m agnlc parse ARCHIVE FILE... [--targets FILE] [--out OUT.parquet]``
     replies or products already downloaded into canonical rows (see :mod:`agnlc.archives.cli`).
+``python -m agnlc repair [RESULTS]``
+    find damaged outputs (truncated Parquet, missing zarr chunks) and move them aside, so the
+    next run rebuilds them and everything after them (:mod:`agnlc.core.integrity`).
 
-(Run with ``PYTHONPATH=scripts`` or from the ``scripts`` folder.)
+(``make setup`` installs ``agnlc`` editable into ``.venv``; the console script ``agnlc`` is the same.)
 """
 
 from __future__ import annotations
@@ -51,7 +54,19 @@ def main(argv: list[str] | None = None) -> int:
     pa_.add_argument("files", nargs="+")
     pa_.add_argument("--targets", default=None, help="match rows to these targets (else objectid 0)")
     pa_.add_argument("--out", default=None, help="write the canonical rows to this Parquet file")
+    rep = sub.add_parser("repair", help="move damaged outputs aside so the next run rebuilds them")
+    rep.add_argument("results", nargs="?", default="results")
     args = ap.parse_args(argv)
+    if args.command == "repair":
+        from agnlc.core.integrity import pending_rebuilds, quarantine, scan
+
+        damage = scan(args.results)
+        for d in damage:
+            print(f"agnlc: damaged output {d.path}: {d.reason}; moved aside, rebuilt by the next run")
+        quarantine(damage)
+        pending = pending_rebuilds(args.results)
+        print(f"{len(damage)} damaged output(s) moved aside; {len(pending)} to be rebuilt by the next run")
+        return 0
     if args.command in ("fetch", "parse"):
         from agnlc.archives import cli
 
@@ -67,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         import yaml
 
-        from agnlc.objecttable import schema_document
+        from agnlc.objecttables.contract import schema_document
 
         print(yaml.safe_dump(schema_document(), sort_keys=False, allow_unicode=True, width=120), end="")
         return 0
-    from agnlc import literature
+    from agnlc.samples import literature
 
     if args.action == "list":
         for name, p in literature.PAPERS.items():
@@ -86,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 def _lc(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from agnlc.lcstore import StoreError, open_lightcurves
+    from agnlc.merge.store import StoreError, open_lightcurves
 
     try:
         store = open_lightcurves(args.store)

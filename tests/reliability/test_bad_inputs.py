@@ -14,9 +14,9 @@ import re
 import pytest
 
 from agnlc.archives import REGISTRY
-from agnlc.catalogs import CATALOGS
-from agnlc.config import ConfigError, validate_config
-from agnlc.samples import SampleError, read_sample
+from agnlc.core.config import ConfigError, validate_config
+from agnlc.objecttables.catalogs import CATALOGS
+from agnlc.samples.targets import SampleError, read_sample
 from tests.workflow.conftest import snakemake
 
 #: (case, file name, content, pattern the message must match after the file path)

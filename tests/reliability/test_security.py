@@ -74,9 +74,9 @@ def test_no_credentials_in_config_or_schema():
 
 
 def test_wildcards_are_constrained_to_shard_names():
-    """The only wildcard, {shard}, matches i-of-n: no '/' or '..' can reach a path."""
+    """The wildcards are {shard} (i-of-n) and {field} (s82 or xmmlss): no '/' or '..' can reach a path."""
     text = (REPO / "Snakefile").read_text()
-    assert re.search(r'wildcard_constraints:\s*\n\s*shard=r"\\d\+-of-\\d\+"', text)
+    assert re.search(r'wildcard_constraints:\s*\n\s*shard=r"\\d\+-of-\\d\+",\s*\n\s*field="s82\|xmmlss"', text)
     wildcards = set()
     for smk in (REPO / "workflow" / "rules").glob("*.smk"):
         for block in re.findall(r"\n( +)output:\n((?:\1 +.*\n)+)", smk.read_text()):
@@ -84,4 +84,4 @@ def test_wildcards_are_constrained_to_shard_names():
             plain = re.sub(r'f"[^"]*"', "", text)  # f-strings: their wildcards are written {{name}}
             wildcards |= set(re.findall(r"(?<!\{)\{([a-z_]+)\}(?!\})", plain))
             wildcards |= set(re.findall(r"\{\{([a-z_]+)\}\}", text))
-    assert "shard" in wildcards and wildcards <= {"shard", "scatteritem", "objectid"}, wildcards
+    assert "shard" in wildcards and wildcards <= {"shard", "field", "scatteritem", "objectid"}, wildcards

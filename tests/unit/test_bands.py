@@ -1,6 +1,6 @@
 import pytest
 
-from agnlc.bands import band, bands_of, load_registry
+from agnlc.sky.bands import band, bands_of, load_registry
 
 
 def test_registry_loads_and_is_unique():

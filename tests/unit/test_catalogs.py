@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.catalogs import CATALOGS, CatalogError, match_catalog
-from agnlc.crossmatch import match_nearest
-from agnlc.healpix import radec_to_index
+from agnlc.objecttables.catalogs import CATALOGS, CatalogError, match_catalog
+from agnlc.sky.crossmatch import match_nearest
+from agnlc.sky.healpix import radec_to_index
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_gaia_astrometry_is_the_mirror_rows_and_near_truth(small_sky, truth_targ
 
 
 def test_live_queries_are_the_services_own_constructions():
-    from agnlc.catalogs import CatalogAdapter
+    from agnlc.objecttables.catalogs import CatalogAdapter
 
     t = pd.DataFrame({"objectid": [7, 8], "ra": [29.990167, 30.5], "dec": [0.552917, -0.2]})
     des = CatalogAdapter(CATALOGS["des_dr2"]).build_query(t, "live", 1.0)
@@ -91,7 +91,7 @@ def test_live_queries_are_the_services_own_constructions():
 
 
 def test_transport_failures_are_retried_and_named(monkeypatch, small_sky, truth_targets):
-    from agnlc.catalogs import CatalogAdapter
+    from agnlc.objecttables.catalogs import CatalogAdapter
 
     real = CatalogAdapter.fetch
     calls = []

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from agnlc.classes import target_class
+from agnlc.sky.classes import target_class
 
 
 def test_target_class_takes_the_highest_priority_label():

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from agnlc.config import SCHEMA_PATH, ConfigError, load_schema, validate_config
+from agnlc.core.config import SCHEMA_PATH, ConfigError, load_schema, validate_config
 from tests.conftest import REPO
 
 

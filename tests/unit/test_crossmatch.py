@@ -1,6 +1,6 @@
 import numpy as np
 
-from agnlc.crossmatch import match_nearest, match_sources
+from agnlc.sky.crossmatch import match_nearest, match_sources
 
 AS = 1 / 3600
 

@@ -7,17 +7,17 @@ test checks their consistency with the code and the lock, which is what can be c
 
 from __future__ import annotations
 
-import ast
 import re
 import sys
-from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
 
+from agnlc.archives import EVENT_SOURCES, LIGHTCURVE_ARCHIVES
+from agnlc.core.codedeps import import_closure, imported_names
+
 REPO = Path(__file__).resolve().parents[2]
-SCRIPTS = REPO / "scripts"
 
 #: import name -> conda-forge package name (where they differ, or to make the mapping explicit)
 CONDA_NAME = {
@@ -31,48 +31,17 @@ PIP_NAME = {"light-curve-python": "light-curve", "universal_pathlib": "universal
 RUNTIME_ONLY: dict[str, set[str]] = {}
 
 
-def _module_file(name: str) -> Path | None:
-    """The source file of an ``agnlc`` module (package ``__init__`` for packages)."""
-    rel = Path(*name.split("."))
-    for cand in (SCRIPTS / rel.with_suffix(".py"), SCRIPTS / rel / "__init__.py"):
-        if cand.exists():
-            return cand
-    return None
-
-
-def _imports(path: Path) -> set[str]:
-    """Fully qualified names imported anywhere in a file (including inside functions)."""
-    tree = ast.parse(path.read_text(), filename=str(path))
-    out: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module)
-            out |= {f"{node.module}.{a.name}" for a in node.names}  # ``from agnlc import io``
-    return out
-
-
-@cache
 def third_party(script: Path) -> frozenset[str]:
-    """Top-level third-party modules reachable from a rule script through agnlc modules."""
-    seen: set[Path] = set()
-    todo = [script]
+    """Top-level third-party modules a rule script reaches through its agnlc import closure
+    (:func:`agnlc.core.codedeps.import_closure`, the walk that gives every rule its code inputs);
+    the archive rules' script loads every adapter by name, so all adapters count for it."""
+    extra = tuple(f"agnlc.archives.{a}" for a in (*LIGHTCURVE_ARCHIVES, *EVENT_SOURCES))
+    files = [script, *import_closure(script, extra if script.name == "lightcurves.py" else ())]
     found: set[str] = set()
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        for name in _imports(path):
+    for path in files:
+        for name in imported_names(path):
             top = name.split(".")[0]
-            if top == "agnlc":
-                parts = name.split(".")
-                for k in range(1, len(parts) + 1):  # the package __init__s on the way are imported too
-                    f = _module_file(".".join(parts[:k]))
-                    if f is not None:
-                        todo.append(f)
-            elif top not in sys.stdlib_module_names and top not in ("__future__", "snakemake"):
+            if top != "agnlc" and top not in sys.stdlib_module_names and top not in ("__future__", "snakemake"):
                 found.add(top)
     return frozenset(found)
 

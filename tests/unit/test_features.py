@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.features import NONPERIODIC, PERIODIC, FeatureSettings, compute_features, feature_columns
-from agnlc.periodic import PeriodSearch
+from agnlc.features.compute import NONPERIODIC, PERIODIC, FeatureSettings, compute_features, feature_columns
+from agnlc.features.periodic import PeriodSearch
 
 FAST = FeatureSettings(min_epochs=5, search=PeriodSearch(log2_n_freq=15))
 

@@ -1,6 +1,6 @@
 import numpy as np
 
-from agnlc.footprint import in_s82, in_xmmlss, wrap_ra
+from agnlc.sky.footprint import in_s82, in_xmmlss, wrap_ra
 
 
 def test_box_edges_open_and_closed():

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from celerite2 import terms
 
-from agnlc import carma, gpfit
+from agnlc.features import carma, gpfit
 
 
 def _drw(rng, n, baseline, tau, sigma, err=0.02):

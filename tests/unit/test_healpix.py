@@ -1,6 +1,6 @@
 import numpy as np
 
-from agnlc.healpix import parent, pixels_in_cone, radec_to_index
+from agnlc.sky.healpix import parent, pixels_in_cone, radec_to_index
 
 
 def test_matches_hats_spatial_index():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agnlc.integrity import check_parquet, check_zarr_group, pending_rebuilds, quarantine, scan
-from agnlc.io import write_json
-from agnlc.lcstore import write_shard
+from agnlc.core.integrity import check_parquet, check_zarr_group, pending_rebuilds, quarantine, scan
+from agnlc.core.io import write_json
+from agnlc.merge.store_writer import write_shard
 from tests.unit.test_lcstore import _shard
 
 

@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from agnlc.io import atomic_path, content_hash, read_metadata, write_table
-from agnlc.schema import SAMPLE, SchemaError
+from agnlc.core.io import atomic_path, content_hash, read_metadata, write_table
+from agnlc.core.tables import SchemaError
+from agnlc.samples.contract import SAMPLE
 
 
 def _targets():
@@ -54,7 +55,7 @@ def test_provenance_and_content_hash_ignore_metadata(tmp_path):
 
 
 def test_a_killed_writers_temporary_is_removed_by_the_next_write(tmp_path):
-    from agnlc.io import atomic_path
+    from agnlc.core.io import atomic_path
 
     stale = tmp_path / ".out.parquet.abc123.tmp"  # what a kill -9 during a write leaves
     stale.write_bytes(b"half")

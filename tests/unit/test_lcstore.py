@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 import zarr
 
-from agnlc.io import write_table
-from agnlc.lcstore import StoreError, open_lightcurves, write_index, write_shard
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.io import write_table
+from agnlc.merge.store import StoreError, open_lightcurves
+from agnlc.merge.store_writer import write_index, write_shard
 
 
 def _shard(oids, rng, archives=("sdss_s82", "ztf", "gaia"), with_nulls=False):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from astropy.table import Table
 
-from agnlc.literature import LITERATURE_DIR, PAPERS, refresh, write
-from agnlc.samples import read_sample
+from agnlc.samples.literature import LITERATURE_DIR, PAPERS, refresh, write
+from agnlc.samples.targets import read_sample
 
 
 def test_shipped_tables_read_as_samples():

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.io import write_table
-from agnlc.merge import Calibration, MergeError, calibrate, merge_lightcurves, read_shard, summarise
-from agnlc.schema import LC_SUMMARY, LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.io import write_table
+from agnlc.merge.contract import LC_SUMMARY
+from agnlc.merge.lightcurves import Calibration, MergeError, calibrate, merge_lightcurves, read_shard, summarise
 
 
 def _lc(oid, mjds, archive="sdss_s82", band="sdss_g"):

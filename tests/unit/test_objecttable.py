@@ -1,9 +1,11 @@
 import numpy as np
 import pandas as pd
 
-from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA, merge_tables, s82_rows
-from agnlc.photometry import sdss_asinh_to_ab_flux
-from agnlc.schema import validate
+from agnlc.core.tables import validate
+from agnlc.objecttables.contract import MERGED_SCHEMA, S82_SCHEMA
+from agnlc.objecttables.merge import merge_tables
+from agnlc.objecttables.rows import s82_rows
+from agnlc.sky.photometry import sdss_asinh_to_ab_flux
 
 
 def _coadd(oid):
@@ -49,11 +51,11 @@ def test_shipped_schema_file_matches_the_contract():
 
     import yaml
 
-    from agnlc.objecttable import MERGED_SCHEMA, schema_document
+    from agnlc.objecttables.contract import MERGED_SCHEMA, schema_document
 
     path = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "objecttable.schema.yaml"
     doc = yaml.safe_load(path.read_text())
-    assert doc == schema_document(), "regenerate with: PYTHONPATH=scripts python -m agnlc schema objecttable"
+    assert doc == schema_document(), "regenerate with: .venv/bin/python -m agnlc schema objecttable"
     cols = {c["name"]: c for c in doc["columns"]}
     assert list(cols) == MERGED_SCHEMA.names
     assert cols["psFlux_g"]["unit"] == "nJy" and cols["lcNonPeriodic[28]_g"]["unit"] == "d"
@@ -77,7 +79,7 @@ def _des(oid, g_mag=19.5, with_y=True):
 
 
 def test_photometry_precedence_des_then_coadd_then_dr16():
-    from agnlc.photometry import ab_mag_to_flux
+    from agnlc.sky.photometry import ab_mag_to_flux
 
     targets = pd.DataFrame({"objectid": [1, 2, 3], "ra": [10.0, 11.0, 12.0], "dec": [0.0, 0.5, -0.5]})
     dr16 = pd.concat([_coadd(2), _coadd(3)], ignore_index=True).assign(photoz=[np.nan, 0.42], photozErr=0.05)
@@ -100,7 +102,7 @@ def test_photometry_precedence_des_then_coadd_then_dr16():
 
 
 def test_spectroscopic_class_and_proper_motion():
-    from agnlc.objecttable import spec_class
+    from agnlc.objecttables.rows import spec_class
 
     cls = pd.Series(["QSO", "QSO", "GALAXY", "GALAXY", "STAR", "QSO"])
     sub = pd.Series(["", "BROADLINE", "AGN", "", "F5", ""])
@@ -140,8 +142,8 @@ def test_spectroscopic_class_and_proper_motion():
 
 
 def test_xmmlss_rows_cfhtls_u_hsc_grizy_and_servs_photoz():
-    from agnlc.objecttable import xmmlss_rows
-    from agnlc.photometry import ab_mag_to_flux
+    from agnlc.objecttables.rows import xmmlss_rows
+    from agnlc.sky.photometry import ab_mag_to_flux
 
     targets = pd.DataFrame({"objectid": [5, 6, 7], "ra": [35.0, 36.0, 10.0], "dec": [-5.0, -4.5, 0.0]})
     cf = pd.DataFrame(
@@ -204,6 +206,6 @@ def test_merge_drops_s82_rows_matched_to_xmmlss():
 
 
 def _empty_rows_like(n):
-    from agnlc.objecttable import _empty_rows
+    from agnlc.objecttables.rows import _empty_rows
 
     return _empty_rows(S82_SCHEMA, n)

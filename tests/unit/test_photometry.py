@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from agnlc import photometry as ph
+from agnlc.sky import photometry as ph
 
 
 @pytest.mark.parametrize(("band", "m0"), [("u", 24.63), ("g", 25.11), ("r", 24.80), ("i", 24.36), ("z", 22.83)])

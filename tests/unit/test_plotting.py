@@ -147,7 +147,7 @@ def test_selection_takes_literature_per_class_and_explicit_objects():
 
 
 def test_skymap_counts_classes(tmp_path, captured):
-    from agnlc.classes import target_class
+    from agnlc.sky.classes import target_class
 
     t = _targets()
     t["cls"] = target_class(t["labels"])
@@ -159,7 +159,7 @@ def test_skymap_counts_classes(tmp_path, captured):
 
 
 def test_coverage_fractions_are_counted_per_archive_and_class(tmp_path, captured):
-    from agnlc.classes import target_class
+    from agnlc.sky.classes import target_class
 
     t = _targets()
     t["cls"] = target_class(t["labels"])
@@ -242,7 +242,7 @@ def test_validation_figures(tmp_path, captured):
 
 
 def test_class_colours_are_distinct():
-    from agnlc.classes import TARGET_CLASSES
+    from agnlc.sky.classes import TARGET_CLASSES
 
     cols = [class_colour(c) for c, _ in TARGET_CLASSES]
     assert len(set(cols)) == len(cols)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from agnlc.io import write_json
-from agnlc.retry import failure_records, release_failed_shards
+from agnlc.core.io import write_json
+from agnlc.core.retry import failure_records, release_failed_shards
 
 
 def _shard(root, kind, source, shard, status):

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.healpix import parent
-from agnlc.samples import SampleError, build_targets, read_sample, split_shards
-from agnlc.schema import SAMPLE, validate
+from agnlc.core.tables import validate
+from agnlc.samples.contract import SAMPLE
+from agnlc.samples.targets import SampleError, build_targets, read_sample, split_shards
+from agnlc.sky.healpix import parent
 
 
 def _csv(tmp_path: Path, text: str, name: str = "s.csv") -> Path:
@@ -106,7 +107,7 @@ def test_shards_are_balanced_and_compact():
     rng = np.random.default_rng(2)
     n = 3000
     ra, dec = rng.uniform(0, 45, n), rng.uniform(-1.2, 1.2, n)
-    from agnlc.samples import InputTable
+    from agnlc.samples.targets import InputTable
 
     t = build_targets([InputTable("x.csv", ra, dec, np.array([""] * n, dtype=object), [["l"]] * n)], 0.5)
     shards = split_shards(t, 6, 5)
@@ -127,7 +128,7 @@ def test_more_shards_than_targets(tmp_path):
 
 
 def test_shard_count_follows_the_number_of_targets(tmp_path):
-    from agnlc.samples import auto_shards, estimate_rows
+    from agnlc.samples.sizes import auto_shards, estimate_rows
 
     assert auto_shards(2050, 2500, 4) == 4 and auto_shards(50_030, 2500, 4) == 21 and auto_shards(0, 100, 1) == 1
     csv = tmp_path / "a.csv"

@@ -2,16 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.schema import (
-    LIGHTCURVE,
-    N_LC_NONPERIODIC,
-    N_LC_PERIODIC,
-    SAMPLE,
-    SchemaError,
-    lc_feature_column,
-    object_table_schema,
-    validate,
-)
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.tables import SchemaError, validate
+from agnlc.features.definitions import N_LC_NONPERIODIC, N_LC_PERIODIC, lc_feature_column
+from agnlc.objecttables.contract import object_table_schema
+from agnlc.samples.contract import SAMPLE
 
 
 def _lc(n=3):

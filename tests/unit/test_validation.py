@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from agnlc.validation import period_recovered, sesar_light_curve, sesar_report
+from agnlc.features.validation import period_recovered, sesar_light_curve, sesar_report
 from tests.conftest import SHARED
 
 SESAR = SHARED / "data" / "sesar2010_rrlyrae"
@@ -59,7 +59,7 @@ def _truth_and_features():
 
 
 def test_drw_and_period_tables_per_object():
-    from agnlc.validation import DRW_COLUMNS, PERIOD_COLUMNS, drw_recovery_table, period_recovery_table
+    from agnlc.features.validation import DRW_COLUMNS, PERIOD_COLUMNS, drw_recovery_table, period_recovery_table
 
     feats, truth, summary = _truth_and_features()
     drw = drw_recovery_table(feats, truth, summary)
@@ -74,7 +74,7 @@ def test_drw_and_period_tables_per_object():
 def test_sesar_summary_counts_by_type():
     import pandas as pd
 
-    from agnlc.validation import sesar_summary
+    from agnlc.features.validation import sesar_summary
 
     t = pd.DataFrame(
         {

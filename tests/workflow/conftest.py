@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agnlc.io import content_hash
+from agnlc.core.io import content_hash
 
 REPO = Path(__file__).resolve().parents[2]
 TINY = REPO / "tests" / "data" / "tiny.yaml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agnlc.archives import REGISTRY
-from agnlc.catalogs import CATALOGS
+from agnlc.objecttables.catalogs import CATALOGS
 from tests.workflow.conftest import snakemake
 
 ARCHIVES = sorted(REGISTRY)

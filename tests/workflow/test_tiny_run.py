@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from agnlc.io import read_metadata
-from agnlc.objecttable import MERGED_SCHEMA, S82_SCHEMA
-from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import EVENTS, LIGHTCURVE, SAMPLE, validate
-from tests.workflow.conftest import output_hashes, snakemake
+from agnlc.archives.contract import EVENTS, LIGHTCURVE
+from agnlc.core.io import read_metadata
+from agnlc.core.tables import validate
+from agnlc.objecttables.contract import MERGED_SCHEMA, S82_SCHEMA
+from agnlc.samples.contract import SAMPLE
+from agnlc.sky.photometry import ab_mag_to_flux
+from tests.workflow.conftest import REPO, output_hashes, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -55,7 +59,7 @@ def test_outputs_exist_and_satisfy_contracts(tiny_run):
 
 def test_figures_and_report(tiny_run):
     """Every figure of rule all is drawn; the light curves cover the literature AGN; the report builds."""
-    from agnlc.classes import target_class
+    from agnlc.sky.classes import target_class
 
     wd = tiny_run
     for name in ("skymap", "coverage", "colours", "features_by_class", "drw_recovery", "period_recovery"):
@@ -147,7 +151,7 @@ def test_changing_one_archive_radius_reruns_only_what_depends_on_it(tiny_run, tm
 
 
 def test_zarr_store_equals_merged_parquet(tiny_run):
-    from agnlc.lcstore import open_lightcurves
+    from agnlc.merge.store import open_lightcurves
 
     z = open_lightcurves(tiny_run / "results/lightcurves.zarr")
     p = open_lightcurves(tiny_run / "results/lightcurves/merged")
@@ -161,7 +165,7 @@ def test_zarr_store_equals_merged_parquet(tiny_run):
 
 
 def test_summary_table_counts_the_merged_epochs(tiny_run):
-    from agnlc.schema import LC_SUMMARY
+    from agnlc.merge.contract import LC_SUMMARY
 
     summary = pd.concat(pd.read_parquet(f) for f in sorted((tiny_run / "results/lightcurves/summary").glob("*")))
     validate(summary, LC_SUMMARY)
@@ -174,11 +178,9 @@ def test_lc_command_prints_and_plots(tiny_run, tmp_path):
     import subprocess
     import sys
 
-    from tests.workflow.conftest import REPO
-
     store = tiny_run / "results/lightcurves.zarr"
     oid = int(pd.read_parquet(next((tiny_run / "results/lightcurves/merged").glob("*.parquet")))["objectid"].iloc[0])
-    env = {"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
+    env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "Agg"}
     cmd = [sys.executable, "-m", "agnlc", "lc", str(oid), "--store", str(store)]
     out = subprocess.run([*cmd, "--band", "sdss_g"], capture_output=True, text=True, env=env, check=True).stdout
     assert "sdss_g" in out and str(oid) in out
@@ -194,7 +196,7 @@ def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
     the next run retries that shard only, and its result equals the clean run's."""
     import shutil
 
-    from agnlc.io import write_json, write_table
+    from agnlc.core.io import write_json, write_table
 
     wd = tmp_path / "run"
     shutil.copytree(tiny_run, wd, symlinks=True)
@@ -230,7 +232,7 @@ def test_an_archive_in_error_is_named_by_the_merge(tiny_run, tmp_path):
 
 
 def test_features_and_validation_report(tiny_run):
-    from agnlc.features import feature_columns
+    from agnlc.features.compute import feature_columns
 
     feats = pd.concat(pd.read_parquet(f) for f in sorted((tiny_run / "results/features").glob("*.parquet")))
     bands = {f"sdss_{b}": b for b in "ugriz"}
@@ -251,7 +253,7 @@ def test_features_and_validation_report(tiny_run):
 
 def test_object_table_recomputed_from_the_catalogue_matches(tiny_run):
     """Precedence DES -> S82 coadd -> DR16 and the conversions, recomputed from the match files."""
-    from agnlc.photometry import ab_mag_to_flux, sdss_asinh_to_ab_flux
+    from agnlc.sky.photometry import ab_mag_to_flux, sdss_asinh_to_ab_flux
 
     wd = tiny_run
     obj = pd.read_parquet(wd / "results/s82ObjectTable.parquet").set_index("objectId")
@@ -316,8 +318,8 @@ def test_object_table_proper_motion_gaia_then_nsc_and_gaia_parallax(tiny_run):
 
 
 def test_damaged_outputs_are_found_and_rebuilt_not_propagated(tiny_run, tmp_path):
-    """A truncated archive shard and a deleted zarr chunk: the next run moves them aside, plans
-    their jobs and every job after them, and the rebuilt outputs equal the clean run's."""
+    """A truncated archive shard and a deleted zarr chunk: `agnlc repair` moves them aside, the next
+    run plans their jobs and every job after them, and the rebuilt outputs equal the clean run's."""
     import shutil
 
     wd = tmp_path / "run"
@@ -328,10 +330,17 @@ def test_damaged_outputs_are_found_and_rebuilt_not_propagated(tiny_run, tmp_path
     os.utime(shard, (stamp, stamp))  # same time stamp: only the content says it is damaged
     chunk = wd / "results/lightcurves.zarr/shards/2-of-2/flux/c/0"
     chunk.unlink()
-    plan = snakemake(wd, "-n")
-    out = plan.stdout + plan.stderr
+    # parsing the workflow changes nothing: the damage is found and moved aside by `agnlc repair`
+    assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(snakemake(wd, "-n"))
+    import subprocess
+    import sys
+
+    rep = subprocess.run([sys.executable, "-m", "agnlc", "repair", "results"], cwd=wd, capture_output=True, text=True)
+    out = rep.stdout + rep.stderr
+    assert rep.returncode == 0, out
     assert "damaged output results/lightcurves/crts/1-of-2.parquet: unreadable Parquet" in out
     assert "damaged output results/lightcurves.zarr/shards/2-of-2/zarr.json: flux: chunk c/0 missing" in out
+    plan = snakemake(wd, "-n")
     jobs = _planned_jobs(plan)
     assert jobs.get("lightcurves_crts") == 1 and jobs.get("merge_lightcurves") == 2, jobs
     assert not {r for r in jobs if r.startswith(("lightcurves_", "catalog_"))} - {"lightcurves_crts"}, jobs
@@ -340,3 +349,66 @@ def test_damaged_outputs_are_found_and_rebuilt_not_propagated(tiny_run, tmp_path
     assert shard.with_name("1-of-2.parquet.corrupt").exists() and chunk.exists()
     assert output_hashes(wd) == output_hashes(tiny_run)
     assert "Nothing to be done" in (lambda r: r.stdout + r.stderr)(snakemake(wd, "-n"))
+
+
+def _tree_state(wd: Path) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of every file under the working directory but Snakemake's own folder."""
+    return {
+        str(p.relative_to(wd)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(wd.rglob("*"))
+        if p.is_file() and ".snakemake" not in p.parts
+    }
+
+
+def test_parsing_changes_nothing_on_disk(tiny_run, tmp_path):
+    """A dry run, the linter and the report only read the results tree (the report itself is
+    written outside it)."""
+    before = _tree_state(tiny_run)
+    for args in (("-n",), ("--lint",), ("--report", str(tmp_path / "report.html"))):
+        res = snakemake(tiny_run, *args)
+        assert res.returncode == 0, (args, res.stderr[-2000:])
+        assert _tree_state(tiny_run) == before, args
+
+
+def _rules_using(module: Path) -> set[str]:
+    """Rules whose code inputs (their script's agnlc import closure) contain ``module``."""
+    from agnlc.core.codedeps import import_closure
+
+    scripts = {
+        "features": "features.py",
+        "merge_lightcurves": "merge_lightcurves.py",
+        "objecttable_shard": "objecttable_shard.py",
+        "targets": "targets.py",
+        "figure_skymap": "figures.py",
+        "validation_features": "validation_features.py",
+    }
+    return {r for r, s in scripts.items() if module in import_closure(REPO / "scripts" / s)}
+
+
+@pytest.mark.parametrize(
+    ("module", "rerun", "untouched"),
+    [
+        ("features/periodic.py", {"features", "validation_features"}, {"merge_lightcurves", "targets"}),
+        ("archives/crts.py", {"lightcurves_crts", "merge_lightcurves"}, {"lightcurves_ztf", "targets"}),
+        ("objecttables/rows.py", {"objecttable_shard"}, {"features", "merge_lightcurves", "lightcurves_crts"}),
+        ("merge/store_writer.py", {"merge_lightcurves"}, {"lightcurves_ztf", "targets", "split_targets"}),
+        ("samples/targets.py", {"targets"}, {"mocksky"}),
+    ],
+)
+def test_editing_a_module_reruns_exactly_the_rules_that_import_it(tiny_run, module, rerun, untouched):
+    """Code inputs are computed from the scripts' imports: a newer module replans the rules whose
+    scripts import it (and what follows them), never the rules that do not."""
+    path = REPO / "scripts" / "agnlc" / module
+    st = path.stat()
+    original = path.read_bytes()
+    try:  # an edit: new content (Snakemake compares checksums, not only times) and a newer time
+        path.write_bytes(original + b"\n# edited by test_editing_a_module_reruns_exactly_the_rules_that_import_it\n")
+        future = time.time_ns() + 10**12  # 1000 s from now: newer than every output of the tiny run
+        os.utime(path, ns=(future, future))
+        plan = _planned_jobs(snakemake(tiny_run, "-n"))
+    finally:
+        path.write_bytes(original)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert rerun <= set(plan), (module, plan)
+    assert not untouched & set(plan), (module, plan)
+    assert _rules_using(path) <= set(plan)

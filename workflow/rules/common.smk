@@ -4,10 +4,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 
-from agnlc.config import ConfigError, validate_config  # noqa: E402
-from agnlc.archives import EVENT_REGISTRY, REGISTRY  # noqa: E402
-from agnlc.catalogs import CATALOGS  # noqa: E402
-from agnlc.samples import auto_shards, estimate_rows  # noqa: E402
+# Parsing imports only light modules (names, config, the import walk): no archive client, no
+# numerical library, and nothing is written, moved or deleted while the workflow is parsed.
+from agnlc.archives import EVENT_SOURCES as _EVENT_NAMES  # noqa: E402
+from agnlc.archives import LIGHTCURVE_ARCHIVES as _ARCHIVE_NAMES  # noqa: E402
+from agnlc.core.codedeps import import_closure  # noqa: E402
+from agnlc.core.config import ConfigError, validate_config  # noqa: E402
+from agnlc.objecttables.names import CATALOG_NAMES  # noqa: E402
+from agnlc.samples.sizes import auto_shards, estimate_rows  # noqa: E402
 
 try:
     config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
@@ -15,6 +19,8 @@ except ConfigError as err:
     raise WorkflowError(str(err)) from None
 
 BASEDIR = Path(workflow.basedir)
+#: one shard of the target table (written by rule split_targets, read by every per-shard rule)
+SHARD_TARGETS = "results/samples/shards/{shard}.parquet"
 ENVS = BASEDIR / "envs"
 MOCK = config["mocksky"]["enabled"]
 MOCKDIR = "results/mocksky"
@@ -22,10 +28,10 @@ MOCKDIR = "results/mocksky"
 ARCHIVES = [name for name, cfg in config["archives"].items() if cfg.get("enabled", True)]
 EVENT_SOURCES = [name for name, cfg in config["events"].items() if cfg.get("enabled", True)]
 for _name in ARCHIVES:
-    if _name not in REGISTRY:
+    if _name not in _ARCHIVE_NAMES:
         raise WorkflowError(f"config key archives.{_name}: no adapter for archive {_name!r}")
 for _name in EVENT_SOURCES:
-    if _name not in EVENT_REGISTRY:
+    if _name not in _EVENT_NAMES:
         raise WorkflowError(f"config key events.{_name}: no adapter for event source {_name!r}")
 
 def mirror_produced_by_mocksky(path):
@@ -57,7 +63,7 @@ def check_mirrors():
 check_mirrors()
 
 
-def sample_inputs(wildcards):
+def get_sample_files(wildcards):
     """Every sample file the targets are built from: user files, literature, mock samples."""
     files = list(config["samples"]["files"])
     files += [str(BASEDIR / "resources" / "literature" / f"{name}.ecsv") for name in config["samples"]["literature"]]
@@ -73,7 +79,7 @@ def _n_shards():
     scfg = config["samples"]
     if scfg["n_shards"] != "auto":
         return scfg["n_shards"]
-    n = estimate_rows([f for f in sample_inputs(None) if not f.startswith(f"{MOCKDIR}/")])
+    n = estimate_rows([f for f in get_sample_files(None) if not f.startswith(f"{MOCKDIR}/")])
     if MOCK:
         mcfg = config["mocksky"]
         n += mcfg["n_objects"] + mcfg["n_xray_agn"] + mcfg["literature_size"]
@@ -83,27 +89,34 @@ def _n_shards():
 N_SHARDS = _n_shards()
 
 
-def archive_mirror(name, section="archives"):
+def get_archive_mirror(name, section="archives"):
     """The mirror folder of an archive as a rule input ([] for live transports)."""
     acfg = config[section][name]
     return [acfg["mirror"]] if acfg["transport"] == "mirror" else []
 
 
-CATALOG_NAMES = list(CATALOGS)
-
-
-def catalog_mirror(name):
+def get_catalog_mirror(name):
     """The mirror folder of an Object-table catalogue as a rule input ([] for live transports)."""
     ccfg = config["objecttable"]["catalogs"][name]
     return [ccfg["mirror"]] if ccfg["transport"] == "mirror" else []
 
 
-def catalog_shards(wildcards):
+def get_catalog_shards(wildcards):
     """Every catalogue's matches for one shard, keyed by catalogue name."""
     return {name: f"results/catalogs/{name}/{wildcards.shard}.parquet" for name in CATALOG_NAMES}
 
 
-def archive_shards(wildcards):
+def get_field_inputs(wildcards):
+    """The Stripe 82 rows also need the S82 coadd match and the features; XMM-LSS rows do not."""
+    if wildcards.field == "s82":
+        return {
+            "coadd": rules.catalog_s82_coadd.output[0].format(shard=wildcards.shard),
+            "features": rules.features.output[0].format(shard=wildcards.shard),
+        }
+    return {}
+
+
+def get_archive_shards(wildcards):
     """All enabled archives' shard files and status records for one shard."""
     return {
         "parquet": expand("results/lightcurves/{archive}/{shard}.parquet", archive=ARCHIVES, shard=wildcards.shard),
@@ -111,11 +124,11 @@ def archive_shards(wildcards):
     }
 
 
-def failed_archive_records(wildcards):
-    """The released failures of this shard's archives (agnlc.retry) as a params value of the
+def get_failed_archive_records(wildcards):
+    """The released failures of this shard's archives (agnlc.core.retry) as a params value of the
     merge: a new failure changes it, so the next run reruns the merge, which needs (and so
     retries) the released archive shard; a retried shard's record stays, unchanged, after."""
-    from agnlc.retry import failure_records
+    from agnlc.core.retry import failure_records
 
     return failure_records("results", wildcards.shard)
 
@@ -135,26 +148,23 @@ if MOCK or (_SESAR and Path(_SESAR).is_dir()):
     FIGURES.append("results/figures/period_recovery.png")
 
 
-def sesar_input(wildcards):
+def get_sesar_rrlyrae(wildcards):
     """The Sesar et al. (2010) RR Lyrae folder, when configured and present."""
     path = config["validation"]["sesar_rrlyrae"]
     return [path] if path and Path(path).is_dir() else []
 
 
-def library(*modules):
-    """Library source files a rule depends on (a package name means all its modules), so a
-    change to the code reruns the rule."""
-    files = []
-    for m in modules:
-        path = BASEDIR / "scripts" / "agnlc" / m
-        files += sorted(str(p) for p in path.rglob("*.py")) if path.is_dir() else [str(path)]
-    return files
+def code(script, *modules):
+    """The library files a rule's script runs (its import closure inside agnlc, computed by
+    agnlc.core.codedeps), plus modules it loads by name (``modules``), so that editing any of
+    them reruns exactly the rules that use it."""
+    return [str(p) for p in import_closure(BASEDIR / "scripts" / script, tuple(modules))]
 
 
 # After every run, shards that ended in an archive error are released so the next run retries
-# exactly them (agnlc.retry); the merge of this run has already named the missing archives.
+# exactly them (agnlc.core.retry); the merge of this run has already named the missing archives.
 def _release_failed_shards():
-    from agnlc.retry import release_failed_shards
+    from agnlc.core.retry import release_failed_shards
 
     released = release_failed_shards("results")
     if released:
@@ -173,15 +183,16 @@ onerror:
     _release_failed_shards()
 
 
-# Damaged outputs (a truncated Parquet file, a zarr chunk gone) are moved aside to <name>.corrupt
-# when the workflow is parsed; every moved-aside output that is still missing is a target of rule
-# all, so the run (or the dry run's plan) rebuilds it and every job after it (agnlc.integrity).
-# Jobs on cluster nodes (not the main process) never scan.
-REBUILD = []
-if workflow.is_main_process:
-    from agnlc.integrity import pending_rebuilds, quarantine, scan
+# Damaged outputs (a truncated Parquet file, a zarr chunk gone) are found and moved aside to
+# <name>.corrupt by `python -m agnlc repair` (`make run` runs it first); every moved-aside output
+# that is still missing is a target of rule all, so the run (or the dry run's plan) rebuilds it
+# and every job after it (agnlc.core.integrity). Listing them only reads the results folder.
+def _pending_rebuilds():
+    if not workflow.is_main_process:
+        return []
+    from agnlc.core.integrity import pending_rebuilds
 
-    for _d in scan("results"):
-        print(f"agnlc: damaged output {_d.path}: {_d.reason}; moved aside, rebuilt by this run", file=sys.stderr)
-        quarantine([_d])
-    REBUILD = [str(p) for p in pending_rebuilds("results")]
+    return [str(p) for p in pending_rebuilds("results")]
+
+
+REBUILD = _pending_rebuilds()

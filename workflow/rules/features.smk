@@ -3,9 +3,9 @@
 
 rule features:
     input:
-        lightcurves="results/lightcurves/merged/{shard}.parquet",
-        targets="results/samples/shards/{shard}.parquet",
-        code=library("features.py", "featuredefs.py", "periodic.py", "gpfit.py", "carma.py"),
+        lightcurves=rules.merge_lightcurves.output.merged,
+        targets=SHARD_TARGETS,
+        code=code("features.py"),
     output:
         "results/features/{shard}.parquet",
     params:
@@ -28,8 +28,8 @@ rule validation_features:
         features=gather.split("results/features/{scatteritem}.parquet"),
         summary=gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
         truth=[f"{MOCKDIR}/truth.parquet"] if MOCK else [],
-        sesar=sesar_input,
-        code=library("validation.py", "periodic.py"),
+        sesar=get_sesar_rrlyrae,
+        code=code("validation_features.py"),
     output:
         report=report(
             "results/validation/features.json", caption="../report/validation.rst", category="Validation"

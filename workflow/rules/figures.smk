@@ -3,9 +3,9 @@
 
 rule figure_lightcurves:
     input:
-        lightcurves=gather.split("results/lightcurves/merged/{scatteritem}.parquet"),
-        targets="results/samples/targets.parquet",
-        code=library("plotting/lightcurve.py", "plotting/style.py", "classes.py"),
+        lightcurves=gather.split(rules.merge_lightcurves.output.merged.replace("{shard}", "{scatteritem}")),
+        targets=rules.targets.output[0],
+        code=code("figure_lightcurves.py"),
     output:
         report(
             directory("results/figures/lightcurves"),
@@ -30,10 +30,12 @@ rule figure_lightcurves:
 
 rule figure_skymap:
     input:
-        targets="results/samples/targets.parquet",
-        code=library("plotting/sample.py", "plotting/style.py", "classes.py", "footprint.py"),
+        targets=rules.targets.output[0],
+        code=code("figures.py"),
     output:
         report("results/figures/skymap.png", caption="../report/skymap.rst", category="Samples"),
+    params:
+        figure="skymap",
     log:
         "logs/figures/skymap.log",
     benchmark:
@@ -48,11 +50,13 @@ rule figure_skymap:
 
 rule figure_coverage:
     input:
-        targets="results/samples/targets.parquet",
-        summary=gather.split("results/lightcurves/summary/{scatteritem}.parquet"),
-        code=library("plotting/sample.py", "plotting/style.py", "classes.py"),
+        targets=rules.targets.output[0],
+        summary=gather.split(rules.merge_lightcurves.output.summary.replace("{shard}", "{scatteritem}")),
+        code=code("figures.py"),
     output:
         report("results/figures/coverage.png", caption="../report/coverage.rst", category="Light curves"),
+    params:
+        figure="coverage",
     log:
         "logs/figures/coverage.log",
     benchmark:
@@ -67,11 +71,13 @@ rule figure_coverage:
 
 rule figure_colours:
     input:
-        targets="results/samples/targets.parquet",
-        objects="results/ObjectTable.parquet",
-        code=library("plotting/sample.py", "plotting/style.py", "classes.py"),
+        targets=rules.targets.output[0],
+        objects=rules.objecttable.output[0],
+        code=code("figures.py"),
     output:
         report("results/figures/colours.png", caption="../report/colours.rst", category="Object tables"),
+    params:
+        figure="colours",
     log:
         "logs/figures/colours.log",
     benchmark:
@@ -86,12 +92,13 @@ rule figure_colours:
 
 rule figure_features:
     input:
-        targets="results/samples/targets.parquet",
-        features=gather.split("results/features/{scatteritem}.parquet"),
-        code=library("plotting/sample.py", "plotting/style.py", "classes.py", "featuredefs.py"),
+        targets=rules.targets.output[0],
+        features=gather.split(rules.features.output[0].replace("{shard}", "{scatteritem}")),
+        code=code("figures.py"),
     output:
         report("results/figures/features_by_class.png", caption="../report/features.rst", category="Features"),
     params:
+        figure="features",
         band=config["figures"]["feature_band"],
     log:
         "logs/figures/features.log",
@@ -107,10 +114,12 @@ rule figure_features:
 
 rule figure_drw_recovery:
     input:
-        drw="results/validation/drw_recovery.parquet",
-        code=library("plotting/validation.py", "plotting/style.py"),
+        drw=rules.validation_features.output.drw,
+        code=code("figures.py"),
     output:
         report("results/figures/drw_recovery.png", caption="../report/drw_recovery.rst", category="Validation"),
+    params:
+        figure="drw_recovery",
     log:
         "logs/figures/drw_recovery.log",
     benchmark:
@@ -125,12 +134,14 @@ rule figure_drw_recovery:
 
 rule figure_period_recovery:
     input:
-        periods="results/validation/period_recovery.parquet",
-        code=library("plotting/validation.py", "plotting/style.py"),
+        periods=rules.validation_features.output.periods,
+        code=code("figures.py"),
     output:
         report(
             "results/figures/period_recovery.png", caption="../report/period_recovery.rst", category="Validation"
         ),
+    params:
+        figure="period_recovery",
     log:
         "logs/figures/period_recovery.log",
     benchmark:

@@ -7,10 +7,9 @@ for _archive in ARCHIVES:
         name:
             f"lightcurves_{_archive}"
         input:
-            targets="results/samples/shards/{shard}.parquet",
-            mirror=archive_mirror(_archive),
-            code=library("archives/base.py", "archives/hats.py", f"archives/{_archive}.py", "crossmatch.py",
-                         "photometry.py", "bands.py", "sessions.py", "layouts.py"),
+            targets=SHARD_TARGETS,
+            mirror=get_archive_mirror(_archive),
+            code=code("lightcurves.py", f"agnlc.archives.{_archive}"),
         output:
             parquet=f"results/lightcurves/{_archive}/{{shard}}.parquet",
             status=f"results/lightcurves/{_archive}/{{shard}}.status.json",
@@ -41,9 +40,9 @@ for _source in EVENT_SOURCES:
         name:
             f"events_{_source}"
         input:
-            targets="results/samples/shards/{shard}.parquet",
-            mirror=archive_mirror(_source, "events"),
-            code=library("archives/base.py", f"archives/{_source}.py", "sessions.py"),
+            targets=SHARD_TARGETS,
+            mirror=get_archive_mirror(_source, "events"),
+            code=code("lightcurves.py", f"agnlc.archives.{_source}"),
         output:
             parquet=f"results/events/{_source}/{{shard}}.parquet",
             status=f"results/events/{_source}/{{shard}}.status.json",

@@ -5,15 +5,15 @@
 
 rule merge_lightcurves:
     input:
-        unpack(archive_shards),
-        code=library("merge.py", "lcstore.py", "schema.py", "photometry.py"),
+        unpack(get_archive_shards),
+        code=code("merge_lightcurves.py"),
     output:
         merged="results/lightcurves/merged/{shard}.parquet",
         summary="results/lightcurves/summary/{shard}.parquet",
         zarr_group="results/lightcurves.zarr/shards/{shard}/zarr.json",
     params:
         calibration=config["merge"],
-        retry=failed_archive_records,
+        retry=get_failed_archive_records,
     log:
         "logs/merge/{shard}.log",
     benchmark:
@@ -29,7 +29,7 @@ rule merge_lightcurves:
 rule merge_store_index:
     input:
         groups=gather.split("results/lightcurves.zarr/shards/{scatteritem}/zarr.json"),
-        code=library("lcstore.py"),
+        code=code("merge_store_index.py"),
     output:
         "results/lightcurves.zarr/zarr.json",
     params:

@@ -1,13 +1,12 @@
 # The embedded default: a deterministic mock sky with archive and catalogue mirrors, events,
 # truth and demo samples (scripts/agnlc/mocksky/).
 
-MOCK_MIRRORS = ["sdss_s82", "ztf", "alerce", "ps1", "gaia", "wise", "crts", "tess_kepler", "hcv"]
-MOCK_CATALOGS = ["des_dr2", "sdss_dr16", "sdss_dr16_photoz", "hsc", "cfhtls_w", "nsc_dr2", "xmm_servs", "sdss_specobj"]
+from agnlc.objecttables.names import MOCK_CATALOG_DIRS  # noqa: E402
 
 
 rule mocksky:
     input:
-        library("mocksky", "layouts.py"),
+        code=code("mocksky.py"),
     output:
         manifest=f"{MOCKDIR}/manifest.json",
         truth=f"{MOCKDIR}/truth.parquet",
@@ -15,10 +14,9 @@ rule mocksky:
         sdss=f"{MOCKDIR}/samples/sdss.csv",
         xmmlss=f"{MOCKDIR}/samples/xmmlss.csv",
         epochs=directory(f"{MOCKDIR}/truth/epochs"),
-        mirrors=[directory(f"{MOCKDIR}/mirrors/{m}") for m in MOCK_MIRRORS],
-        catalogs=[directory(f"{MOCKDIR}/catalogs/{c}") for c in MOCK_CATALOGS],
-        heasarc=directory(f"{MOCKDIR}/events/heasarc"),
-        icecube=directory(f"{MOCKDIR}/events/icecube"),
+        mirrors=[directory(f"{MOCKDIR}/mirrors/{m}") for m in _ARCHIVE_NAMES],
+        catalogs=[directory(f"{MOCKDIR}/catalogs/{c}") for c in MOCK_CATALOG_DIRS],
+        events=[directory(f"{MOCKDIR}/events/{e}") for e in _EVENT_NAMES],
     params:
         cfg=config["mocksky"],
     log:

@@ -1,11 +1,11 @@
-# Catalogue cross-matches and the LSST-style Object tables.
+# Catalogue cross-matches and the LSST-style Object tables (one {field} per sky field: s82, xmmlss).
 
 
 rule catalog_s82_coadd:
     input:
-        targets="results/samples/shards/{shard}.parquet",
+        targets=SHARD_TARGETS,
         mirror=config["objecttable"]["s82_coadd"],
-        code=library("catalogs.py", "crossmatch.py"),
+        code=code("catalog_s82_coadd.py"),
     output:
         "results/catalogs/sdss_s82_coadd/{shard}.parquet",
     params:
@@ -29,9 +29,9 @@ for _cat in CATALOG_NAMES:
         name:
             f"catalog_{_cat}"
         input:
-            targets="results/samples/shards/{shard}.parquet",
-            mirror=catalog_mirror(_cat),
-            code=library("catalogs.py", "crossmatch.py", "healpix.py", "sessions.py"),
+            targets=SHARD_TARGETS,
+            mirror=get_catalog_mirror(_cat),
+            code=code("catalog_match.py"),
         output:
             f"results/catalogs/{_cat}/{{shard}}.parquet",
         params:
@@ -50,72 +50,36 @@ for _cat in CATALOG_NAMES:
             "../../scripts/catalog_match.py"
 
 
-rule objecttable_s82_shard:
+rule objecttable_shard:
     input:
-        unpack(catalog_shards),
-        targets="results/samples/shards/{shard}.parquet",
-        coadd="results/catalogs/sdss_s82_coadd/{shard}.parquet",
-        features="results/features/{shard}.parquet",
-        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py", "catalogs.py"),
+        unpack(get_catalog_shards),
+        unpack(get_field_inputs),
+        targets=SHARD_TARGETS,
+        code=code("objecttable_shard.py"),
     output:
-        "results/objecttable/s82/{shard}.parquet",
+        "results/objecttable/{field}/{shard}.parquet",
     log:
-        "logs/objecttable/s82/{shard}.log",
+        "logs/objecttable/{field}/{shard}.log",
     benchmark:
-        "results/benchmarks/objecttable/s82/{shard}.tsv",
+        "results/benchmarks/objecttable/{field}/{shard}.tsv",
     resources:
         mem_mb=1000,
     conda:
         "../../envs/tables.yaml"
     script:
-        "../../scripts/objecttable_s82_shard.py"
+        "../../scripts/objecttable_shard.py"
 
 
-rule objecttable_s82:
+rule objecttable_field:
     input:
-        gather.split("results/objecttable/s82/{scatteritem}.parquet"),
+        parts=gather.split("results/objecttable/{{field}}/{scatteritem}.parquet"),
+        code=code("objecttable_gather.py"),
     output:
-        "results/s82ObjectTable.parquet",
+        "results/{field}ObjectTable.parquet",
     log:
-        "logs/objecttable/s82.log",
+        "logs/objecttable/{field}.log",
     benchmark:
-        "results/benchmarks/objecttable/s82.tsv",
-    resources:
-        mem_mb=2000,
-    conda:
-        "../../envs/tables.yaml"
-    script:
-        "../../scripts/objecttable_gather.py"
-
-
-rule objecttable_xmmlss_shard:
-    input:
-        unpack(catalog_shards),
-        targets="results/samples/shards/{shard}.parquet",
-        code=library("objecttable.py", "photometry.py", "schema.py", "featuredefs.py", "catalogs.py"),
-    output:
-        "results/objecttable/xmmlss/{shard}.parquet",
-    log:
-        "logs/objecttable/xmmlss/{shard}.log",
-    benchmark:
-        "results/benchmarks/objecttable/xmmlss/{shard}.tsv",
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../envs/tables.yaml"
-    script:
-        "../../scripts/objecttable_xmmlss_shard.py"
-
-
-rule objecttable_xmmlss:
-    input:
-        gather.split("results/objecttable/xmmlss/{scatteritem}.parquet"),
-    output:
-        "results/xmmlssObjectTable.parquet",
-    log:
-        "logs/objecttable/xmmlss.log",
-    benchmark:
-        "results/benchmarks/objecttable/xmmlss.tsv",
+        "results/benchmarks/objecttable/{field}.tsv",
     resources:
         mem_mb=2000,
     conda:
@@ -126,9 +90,9 @@ rule objecttable_xmmlss:
 
 rule objecttable:
     input:
-        s82="results/s82ObjectTable.parquet",
-        xmmlss="results/xmmlssObjectTable.parquet",
-        code=library("objecttable.py", "schema.py", "featuredefs.py", "crossmatch.py"),
+        s82=rules.objecttable_field.output[0].format(field="s82"),
+        xmmlss=rules.objecttable_field.output[0].format(field="xmmlss"),
+        code=code("objecttable_merge.py"),
     output:
         "results/ObjectTable.parquet",
     params:
@@ -148,7 +112,7 @@ rule objecttable:
 rule objecttable_schema:
     input:
         schema=str(BASEDIR / "workflow" / "schemas" / "objecttable.schema.yaml"),
-        code=library("objecttable.py", "schema.py", "featuredefs.py"),
+        code=code("objecttable_schema.py"),
     output:
         report("results/ObjectTable.schema.yaml", caption="../report/objecttable_schema.rst", category="Object tables"),
     log:

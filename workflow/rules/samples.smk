@@ -3,8 +3,8 @@
 
 rule targets:
     input:
-        samples=sample_inputs,
-        code=library("samples.py", "schema.py", "healpix.py"),
+        samples=get_sample_files,
+        code=code("targets.py"),
     output:
         "results/samples/targets.parquet",
     params:
@@ -23,9 +23,10 @@ rule targets:
 
 rule split_targets:
     input:
-        "results/samples/targets.parquet",
+        targets=rules.targets.output[0],
+        code=code("split_targets.py"),
     output:
-        scatter.split("results/samples/shards/{scatteritem}.parquet"),
+        scatter.split(SHARD_TARGETS.replace("{shard}", "{scatteritem}")),
     params:
         healpix_order=config["samples"]["healpix_order"],
     log:

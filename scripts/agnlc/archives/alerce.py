@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, concat_canonical, note
-from agnlc.crossmatch import match_nearest
-from agnlc.healpix import pixels_in_cone
-from agnlc.photometry import ab_mag_to_flux, clean_sentinels
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.sky.crossmatch import match_nearest
+from agnlc.sky.healpix import pixels_in_cone
+from agnlc.sky.photometry import ab_mag_to_flux, clean_sentinels
 
 __all__ = ["ADAPTER", "AlerceAdapter", "AlerceQuery", "MirrorClient", "as_bool", "read_file"]
 

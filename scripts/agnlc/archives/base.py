@@ -8,7 +8,7 @@ Each archive module provides an :class:`Adapter` with three steps:
     the transport: the live service or the local mirror, returning the archive's native
     reply (a DataFrame in the archive's own columns);
 ``parse(reply, targets, settings)``
-    native reply to the canonical long light-curve schema (:data:`agnlc.schema.LIGHTCURVE`).
+    native reply to the canonical long light-curve schema (:data:`agnlc.core.tables.LIGHTCURVE`).
 
 :func:`run_adapter` wraps the three steps with retries, exponential backoff and a time budget;
 an archive that still fails yields an empty shard and an ``error`` status with the reason, so
@@ -32,9 +32,10 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from agnlc.photometry import flux_to_ab_mag
-from agnlc.provenance import utc_now
-from agnlc.schema import LIGHTCURVE, validate
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.provenance import utc_now
+from agnlc.core.tables import validate
+from agnlc.sky.photometry import flux_to_ab_mag
 
 __all__ = ["Adapter", "ArchiveError", "ArchiveSettings", "note", "run_adapter"]
 

@@ -24,15 +24,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.archives.base import ArchiveError
+from agnlc.archives import get
+from agnlc.archives.base import ArchiveError, ArchiveSettings, run_adapter
 
 __all__ = ["fetch_command", "parse_command", "read_files", "settings_for"]
 
 
 def settings_for(name: str, transport: str | None = None, mirror: str | None = None) -> ArchiveSettings:
     """The archive's settings from the config defaults, with transport/mirror overridden."""
-    from agnlc.config import validate_config
+    from agnlc.core.config import validate_config
 
     cfg = validate_config({})
     section = cfg["archives"].get(name) or cfg["events"].get(name)
@@ -49,7 +49,7 @@ def settings_for(name: str, transport: str | None = None, mirror: str | None = N
 def _targets(path: str | None) -> pd.DataFrame | None:
     if path is None:
         return None
-    from agnlc.samples import build_targets, read_sample
+    from agnlc.samples.targets import build_targets, read_sample
 
     t = build_targets([read_sample(path)], dedup_radius_arcsec=1.0)
     return t[["objectid", "ra", "dec"]]
@@ -63,7 +63,7 @@ def _positions(ra: Any, dec: Any) -> pd.DataFrame:
 
 def _matched(frame: pd.DataFrame, ra: str, dec: str, targets: pd.DataFrame | None, radius: float) -> pd.DataFrame:
     """HATS partition rows with the target's ``objectid`` and ``_dist_arcsec`` (all 0 without targets)."""
-    from agnlc.crossmatch import match_nearest
+    from agnlc.sky.crossmatch import match_nearest
 
     if targets is None:
         return frame.assign(objectid=0, _dist_arcsec=0.0)
@@ -186,7 +186,8 @@ def fetch_command(name: str, targets_path: str, transport: str | None, mirror: s
 def parse_command(name: str, files: list[str], targets_path: str | None, out: str | None) -> int:
     """``python -m agnlc parse``: canonical rows from files already downloaded."""
     from agnlc.archives.base import _NOTES
-    from agnlc.schema import LIGHTCURVE, validate
+    from agnlc.archives.contract import LIGHTCURVE
+    from agnlc.core.tables import validate
 
     settings = settings_for(name)
     adapter = get(name)
@@ -217,9 +218,9 @@ def parse_command(name: str, files: list[str], targets_path: str | None, out: st
 
 
 def _write(lc: pd.DataFrame, out: str, name: str, settings: ArchiveSettings, status: dict, adapter) -> None:
-    from agnlc import provenance
-    from agnlc.io import write_table
-    from agnlc.schema import LIGHTCURVE
+    from agnlc.archives.contract import LIGHTCURVE
+    from agnlc.core import provenance
+    from agnlc.core.io import write_table
 
     prov = provenance.build(
         f"cli_{name}",

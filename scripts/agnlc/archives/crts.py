@@ -35,12 +35,12 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, note
-from agnlc.bands import band as registry_band
-from agnlc.crossmatch import match_nearest, separation_arcsec
-from agnlc.healpix import pixels_in_cone
-from agnlc.layouts import CRTS_COLUMNS, crts_csv_text
-from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.archives.layouts import CRTS_COLUMNS, crts_csv_text
+from agnlc.sky.bands import band as registry_band
+from agnlc.sky.crossmatch import match_nearest, separation_arcsec
+from agnlc.sky.healpix import pixels_in_cone
+from agnlc.sky.photometry import ab_mag_to_flux
 
 __all__ = [
     "ADAPTER",
@@ -170,7 +170,7 @@ class _LiveCgi:
     """The live CGI over HTTP (a POST for the page, a GET for the CSV)."""
 
     def __init__(self, url: str, timeout_s: float) -> None:
-        from agnlc.sessions import timeout_session
+        from agnlc.core.sessions import timeout_session
 
         self.url = url
         self.session = timeout_session(min(timeout_s, 120.0))

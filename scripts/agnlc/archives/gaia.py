@@ -32,11 +32,11 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, concat_canonical
+from agnlc.archives.contract import LIGHTCURVE
 from agnlc.archives.hats import HatsQuery, location
-from agnlc.bands import band as registry_band
-from agnlc.photometry import F0_NJY
-from agnlc.schema import LIGHTCURVE
-from agnlc.sessions import timeout_session
+from agnlc.core.sessions import timeout_session
+from agnlc.sky.bands import band as registry_band
+from agnlc.sky.photometry import F0_NJY
 
 __all__ = ["ADAPTER", "LIVE_URL", "GaiaAdapter", "datalink_tables", "epochs_long", "to_canonical"]
 

@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, note
-from agnlc.bands import band as registry_band
-from agnlc.crossmatch import match_nearest, separation_arcsec
-from agnlc.healpix import pixels_in_cone
-from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.sky.bands import band as registry_band
+from agnlc.sky.crossmatch import match_nearest, separation_arcsec
+from agnlc.sky.healpix import pixels_in_cone
+from agnlc.sky.photometry import ab_mag_to_flux
 
 __all__ = ["ADAPTER", "LIVE_URL", "HcvAdapter", "HcvQuery", "MirrorApi", "band_of", "read_reply"]
 

@@ -25,8 +25,8 @@ import pandas as pd
 from astropy.coordinates import SkyCoord, search_around_sky
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings
-from agnlc.schema import EVENTS
-from agnlc.sessions import timeout_session
+from agnlc.archives.contract import EVENTS
+from agnlc.core.sessions import timeout_session
 
 __all__ = ["ADAPTER", "LIVE_URL", "HeasarcAdapter", "HeasarcQuery", "adql"]
 

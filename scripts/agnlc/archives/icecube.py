@@ -31,7 +31,7 @@ import pandas as pd
 from astropy.coordinates import SkyCoord, search_around_sky
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings
-from agnlc.schema import EVENTS
+from agnlc.archives.contract import EVENTS
 
 __all__ = ["ADAPTER", "LIVE_URL", "IcecubeAdapter", "IcecubeQuery", "event_files", "read_event_files", "unpack_release"]
 

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveSettings, canonical
+from agnlc.archives.contract import LIGHTCURVE
 from agnlc.archives.hats import crossmatch, open_collection
-from agnlc.photometry import clean_sentinels
-from agnlc.schema import LIGHTCURVE
+from agnlc.sky.photometry import clean_sentinels
 
 __all__ = ["ADAPTER", "Ps1Adapter", "Ps1Query"]
 

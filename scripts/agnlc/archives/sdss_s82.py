@@ -39,10 +39,10 @@ import pandas as pd
 import pyarrow.csv as pacsv
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, concat_canonical, note
-from agnlc.crossmatch import match_sources, separation_arcsec
-from agnlc.healpix import pixels_in_cone
-from agnlc.photometry import flux_to_ab_mag, sdss_asinh_to_ab_flux
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.sky.crossmatch import match_sources, separation_arcsec
+from agnlc.sky.healpix import pixels_in_cone
+from agnlc.sky.photometry import flux_to_ab_mag, sdss_asinh_to_ab_flux
 
 __all__ = [
     "ADAPTER",
@@ -205,7 +205,7 @@ class SdssS82Adapter:
             server = MirrorSkyServer(settings.mirror)
             texts = [server.query(c, query.radius_arcsec) for c in query.cones]
         elif settings.transport == "live":
-            from agnlc.sessions import timeout_session
+            from agnlc.core.sessions import timeout_session
 
             session = timeout_session(min(settings.timeout_s, 300))
             url = settings.options.get("url", LIVE_URL)

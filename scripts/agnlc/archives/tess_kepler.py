@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, concat_canonical, note
-from agnlc.crossmatch import match_sources
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.sky.crossmatch import match_sources
 
 __all__ = ["ADAPTER", "AUTHORS", "TessKeplerAdapter", "TessKeplerQuery", "read_lightcurve_fits"]
 

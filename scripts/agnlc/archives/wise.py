@@ -31,11 +31,11 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from agnlc.archives.base import ArchiveError, ArchiveSettings, canonical, note
-from agnlc.bands import band as registry_band
-from agnlc.crossmatch import match_sources
-from agnlc.healpix import pixels_in_cone
-from agnlc.layouts import WISE_DATASET, wise_partition_path
-from agnlc.schema import LIGHTCURVE
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.archives.layouts import WISE_DATASET, wise_partition_path
+from agnlc.sky.bands import band as registry_band
+from agnlc.sky.crossmatch import match_sources
+from agnlc.sky.healpix import pixels_in_cone
 
 __all__ = ["ADAPTER", "DATASET", "LIVE_URL", "WiseAdapter", "WiseQuery", "partition_path"]
 

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.base import ArchiveSettings, canonical
+from agnlc.archives.contract import LIGHTCURVE
 from agnlc.archives.hats import HatsQuery, location
-from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import LIGHTCURVE
+from agnlc.sky.photometry import ab_mag_to_flux
 
 __all__ = ["ADAPTER", "ZtfAdapter"]
 

@@ -39,10 +39,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agnlc.footprint import in_xmmlss, wrap_ra
 from agnlc.mocksky.observe import measure, scatter_positions, write_parquet
 from agnlc.mocksky.sdss import in_sdss_footprint
-from agnlc.photometry import F0_NJY, A, ab_flux_to_sdss_asinh
+from agnlc.sky.footprint import in_xmmlss, wrap_ra
+from agnlc.sky.photometry import F0_NJY, A, ab_flux_to_sdss_asinh
 
 __all__ = ["CATALOGS", "CatalogWriter"]
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agnlc.footprint import wrap_ra
-from agnlc.layouts import crts_csv_text as crts_csv
+from agnlc.archives.layouts import crts_csv_text as crts_csv
 from agnlc.mocksky.observe import Survey, measure, scatter_positions, season_nights
-from agnlc.photometry import F0_NJY, A
+from agnlc.sky.footprint import wrap_ra
+from agnlc.sky.photometry import F0_NJY, A
 
 __all__ = ["M5", "VEGA_OFFSET", "Crts"]
 

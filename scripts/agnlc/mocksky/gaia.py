@@ -31,7 +31,7 @@ import pyarrow as pa
 from agnlc.mocksky.hatswriter import HatsCollectionWriter
 from agnlc.mocksky.observe import Survey, measure, running_index, scatter_positions
 from agnlc.mocksky.variability import mean_magnitude
-from agnlc.photometry import F0_NJY, A
+from agnlc.sky.photometry import F0_NJY, A
 
 __all__ = ["AB_OFFSET", "TIME_ORIGIN_MJD", "ZP_VEGA", "Gaia", "gaia_source_id"]
 
@@ -100,7 +100,7 @@ EPOCH_SCHEMA = pa.schema(
 
 def gaia_source_id(ra: np.ndarray, dec: np.ndarray, mock_id: np.ndarray) -> np.ndarray:
     """Gaia-like source ids: HEALPix level-12 nested index * 2^35 + a running number."""
-    from agnlc.healpix import radec_to_index
+    from agnlc.sky.healpix import radec_to_index
 
     return radec_to_index(ra, dec, 12) * (1 << 35) + (np.asarray(mock_id, dtype=np.int64) % (1 << 35))
 

@@ -30,10 +30,8 @@ import numpy as np
 import pandas as pd
 
 from agnlc import __version__
-from agnlc.bands import load_registry
-from agnlc.footprint import in_xmmlss
-from agnlc.healpix import parent
-from agnlc.io import atomic_path
+from agnlc.archives import EVENT_SOURCES, LIGHTCURVE_ARCHIVES
+from agnlc.core.io import atomic_path
 from agnlc.mocksky import sdss
 from agnlc.mocksky.catalogs import CatalogWriter
 from agnlc.mocksky.crts import Crts
@@ -47,6 +45,10 @@ from agnlc.mocksky.tess_kepler import TessKepler
 from agnlc.mocksky.variability import true_magnitudes
 from agnlc.mocksky.wise import Wise
 from agnlc.mocksky.ztf import Ztf
+from agnlc.objecttables.names import MOCK_CATALOG_DIRS
+from agnlc.sky.bands import load_registry
+from agnlc.sky.footprint import in_xmmlss
+from agnlc.sky.healpix import parent
 
 __all__ = ["CATALOG_DIRS", "EVENT_DIRS", "MIRROR_DIRS", "PARTITION_ORDER", "MockSkyConfig", "generate"]
 
@@ -54,14 +56,9 @@ PARTITION_ORDER = 3
 #: objects simulated together (memory bound); partitions are written whole
 CHUNK = 400
 #: output folders (the mocksky rule declares each of them)
-MIRROR_DIRS = tuple(
-    f"mirrors/{a}" for a in ("sdss_s82", "ztf", "alerce", "ps1", "gaia", "wise", "crts", "tess_kepler", "hcv")
-)
-CATALOG_DIRS = tuple(
-    f"catalogs/{c}"
-    for c in ("des_dr2", "sdss_dr16", "sdss_dr16_photoz", "hsc", "cfhtls_w", "nsc_dr2", "xmm_servs", "sdss_specobj")
-)
-EVENT_DIRS = ("events/heasarc", "events/icecube")
+MIRROR_DIRS = tuple(f"mirrors/{a}" for a in LIGHTCURVE_ARCHIVES)
+CATALOG_DIRS = tuple(f"catalogs/{c}" for c in MOCK_CATALOG_DIRS)
+EVENT_DIRS = tuple(f"events/{s}" for s in EVENT_SOURCES)
 _STREAM_POP, _STREAM_RUNS, _STREAM_LC, _STREAM_VIS, _STREAM_OBS, _STREAM_SAMPLES, _STREAM_EVENTS, _STREAM_CAT = range(8)
 
 

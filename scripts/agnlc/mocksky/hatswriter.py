@@ -25,7 +25,7 @@ from hats.catalog import PartitionInfo, TableProperties
 from hats.io.parquet_metadata import write_parquet_metadata
 from hats.pixel_math.healpix_pixel import HealpixPixel
 
-from agnlc.healpix import radec_to_index
+from agnlc.sky.healpix import radec_to_index
 
 __all__ = ["FIXED_DATE", "HatsCollectionWriter"]
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from agnlc.mocksky.observe import Survey, measure, scatter_positions, write_csv
-from agnlc.photometry import F0_NJY, A
+from agnlc.sky.photometry import F0_NJY, A
 
 __all__ = ["Hcv"]
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from agnlc.photometry import F0_NJY, A, ab_mag_to_flux
+from agnlc.sky.photometry import F0_NJY, A, ab_mag_to_flux
 
 __all__ = [
     "EPOCH_SCHEMA",
@@ -112,7 +112,7 @@ def scatter_positions(
     r2 = np.mod(ra + rng.normal(0.0, s, len(ra)) / np.cos(np.radians(dec)), 360.0)
     d2 = np.clip(dec + rng.normal(0.0, s, len(dec)), -90.0, 90.0)
     if pix is not None and len(ra):
-        from agnlc.healpix import radec_to_index
+        from agnlc.sky.healpix import radec_to_index
 
         out = radec_to_index(r2, d2, order) != pix
         r2[out], d2[out] = ra[out], dec[out]

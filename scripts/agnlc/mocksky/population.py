@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 from astropy.cosmology import FlatLambdaCDM
 
-from agnlc import carma
-from agnlc.footprint import S82_BOXES, XMMLSS_BOX, box_areas_deg2
-from agnlc.healpix import radec_to_index
+from agnlc.features import carma
+from agnlc.sky.footprint import S82_BOXES, XMMLSS_BOX, box_areas_deg2
+from agnlc.sky.healpix import radec_to_index
 
 __all__ = [
     "BANDS",

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from agnlc.footprint import wrap_ra
 from agnlc.mocksky.hatswriter import HatsCollectionWriter
 from agnlc.mocksky.observe import Survey, measure, running_index, scatter_positions, season_nights
+from agnlc.sky.footprint import wrap_ra
 
 __all__ = ["FILTERID", "M5", "Ps1", "ps1_objid"]
 

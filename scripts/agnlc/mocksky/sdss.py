@@ -31,10 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from agnlc.footprint import wrap_ra
 from agnlc.mocksky.observe import Survey, measure, write_csv
 from agnlc.mocksky.observe import flux_noise as _flux_noise
-from agnlc.photometry import ab_flux_to_sdss_asinh
+from agnlc.sky.footprint import wrap_ra
+from agnlc.sky.photometry import ab_flux_to_sdss_asinh
 
 __all__ = [
     "BANDS",

@@ -9,7 +9,7 @@ times at which any survey looks at the object.
   linearly in log wavelength at the band's effective wavelength.
 * DRW quasars and variable X-ray AGN: :func:`agnlc.mocksky.processes.drw_ragged` per intrinsic band
   (the anchor band nearest in wavelength), innovations shared by the bands of an object.
-* DHO quasars: one CARMA(2,1) realisation (:mod:`agnlc.carma`) scaled per band by
+* DHO quasars: one CARMA(2,1) realisation (:mod:`agnlc.features.carma`) scaled per band by
   ``sf_inf_b / sf_inf_g``.
 * Changing-look quasars: DRW plus a logistic step ``dm_b / (1 + exp(-(t - t_cl) / w))`` with
   ``dm_b = dm_g (4686 / lambda_b)^0.5``.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from agnlc import carma
+from agnlc.features import carma
 from agnlc.mocksky.population import BANDS, LAMBDA_EFF, RR_AMP_RATIO
 from agnlc.mocksky.processes import drw_ragged
 

@@ -28,12 +28,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from agnlc.footprint import wrap_ra
-from agnlc.healpix import radec_to_index
-from agnlc.layouts import WISE_DATASET as DATASET
-from agnlc.layouts import wise_partition_path as partition_path
+from agnlc.archives.layouts import WISE_DATASET as DATASET
+from agnlc.archives.layouts import wise_partition_path as partition_path
 from agnlc.mocksky.observe import Survey, measure, scatter_positions
-from agnlc.photometry import F0_NJY
+from agnlc.sky.footprint import wrap_ra
+from agnlc.sky.healpix import radec_to_index
+from agnlc.sky.photometry import F0_NJY
 
 __all__ = ["M5", "SCHEMA", "VEGA_OFFSET", "Wise"]
 

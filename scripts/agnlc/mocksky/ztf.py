@@ -39,10 +39,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from agnlc.footprint import wrap_ra
 from agnlc.mocksky.hatswriter import HatsCollectionWriter
 from agnlc.mocksky.observe import Survey, flux_noise, measure, running_index, scatter_positions, season_nights
-from agnlc.photometry import F0_NJY, A, ab_mag_to_flux
+from agnlc.sky.footprint import wrap_ra
+from agnlc.sky.photometry import F0_NJY, A, ab_mag_to_flux
 
 __all__ = ["COLLECTION", "FILTERID", "M5", "ZTF_SCHEMA", "Ztf", "float32_inside"]
 
@@ -84,7 +84,7 @@ ZTF_SCHEMA = pa.schema(
 def float32_inside(ra: np.ndarray, dec: np.ndarray, pix: int, order: int = 3) -> tuple[np.ndarray, np.ndarray]:
     """Positions rounded to float32 (IRSA's ``objra/objdec`` type), nudged 0.1 arcsec towards the
     centre of their order-``order`` pixel where the rounding alone would move them out of it."""
-    from agnlc.healpix import radec_to_index
+    from agnlc.sky.healpix import radec_to_index
 
     ra32, dec32 = np.asarray(ra, np.float32), np.asarray(dec, np.float32)
     out = radec_to_index(ra32.astype(np.float64), dec32.astype(np.float64), order) != pix

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from agnlc.bands import load_registry
-from agnlc.classes import TARGET_CLASSES, target_class
 from agnlc.plotting.style import ARCHIVE_MARKERS, band_colour, mjd_to_year, plt, savefig, year_to_mjd
+from agnlc.sky.bands import load_registry
+from agnlc.sky.classes import TARGET_CLASSES, target_class
 
 __all__ = ["plot_lightcurve", "select_objects"]
 

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from agnlc.classes import TARGET_CLASSES
-from agnlc.featuredefs import FLAG_AT_BOUND, FLAG_NOT_CONVERGED
-from agnlc.footprint import S82_BOXES, XMMLSS_BOX, wrap_ra
+from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_NOT_CONVERGED
 from agnlc.plotting.style import class_colour, plt, savefig
+from agnlc.sky.classes import TARGET_CLASSES
+from agnlc.sky.footprint import S82_BOXES, XMMLSS_BOX, wrap_ra
 
 __all__ = ["CLASS_ORDER", "plot_colours", "plot_coverage", "plot_features", "plot_skymap"]
 

@@ -10,7 +10,7 @@ import numpy as np
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from agnlc.io import atomic_path
+from agnlc.core.io import atomic_path
 
 __all__ = [
     "ARCHIVE_MARKERS",

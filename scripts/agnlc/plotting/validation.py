@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from agnlc.features.validation import PERIOD_TOLERANCE
 from agnlc.plotting.style import plt, savefig
-from agnlc.validation import PERIOD_TOLERANCE
 
 __all__ = ["plot_drw_recovery", "plot_period_recovery"]
 

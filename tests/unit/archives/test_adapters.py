@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from agnlc.archives import REGISTRY, ArchiveSettings, get, run_adapter
-from agnlc.photometry import ab_mag_to_flux
-from agnlc.schema import LIGHTCURVE, validate
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.tables import validate
+from agnlc.sky.photometry import ab_mag_to_flux
 
 RADIUS = {"wise": 2.0, "crts": 3.0, "tess_kepler": 3.0}
 TRUTH_OF = {"alerce": "ztf"}

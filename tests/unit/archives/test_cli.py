@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 
-from agnlc.io import read_metadata
+from agnlc.core.io import read_metadata
 
 REPO = Path(__file__).resolve().parents[3]
 REPLIES = REPO / "tests" / "data" / "replies"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "scripts")}
-    return subprocess.run([sys.executable, "-m", "agnlc", *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run([sys.executable, "-m", "agnlc", *args], capture_output=True, text=True, timeout=300)
 
 
 def test_parse_tess_fits_without_targets(tmp_path):

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.schema import EVENTS, validate
+from agnlc.archives.contract import EVENTS
+from agnlc.core.tables import validate
 
 
 def _targets(sky):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.config import validate_config
+from agnlc.core.config import validate_config
 
 # SDSS J015957.64+003310.5 (LaMassa et al. 2015), a Stripe 82 changing-look quasar
 TARGET = pd.DataFrame({"objectid": [1], "ra": [29.990167], "dec": [0.552917]})

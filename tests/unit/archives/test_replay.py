@@ -29,7 +29,7 @@ from astropy.io import ascii as astro_ascii
 from astropy.io import fits
 
 from agnlc.archives import ArchiveSettings, get, run_adapter
-from agnlc.healpix import radec_to_index
+from agnlc.sky.healpix import radec_to_index
 
 REPLIES = Path(__file__).resolve().parents[2] / "data" / "replies"
 F0 = 3631e9  # nJy
@@ -422,7 +422,7 @@ def test_stripe82_x_sql_asp_reply(http):
     assert len(lc) == 5 and lc["band"].nunique() == 5  # the coadd row (run 106) is not an epoch
     g = lc[lc["band"] == "sdss_g"].iloc[0]
     assert g["mjd"] == pytest.approx(52909.4039, abs=1e-6)  # Field.mjd_g in scientific notation
-    from agnlc.photometry import sdss_asinh_to_ab_flux
+    from agnlc.sky.photometry import sdss_asinh_to_ab_flux
 
     f, _ = sdss_asinh_to_ab_flux(np.array([19.5]), np.array([0.02]), "g")
     assert g["flux"] == pytest.approx(f[0], rel=1e-9)

@@ -5,7 +5,7 @@ import pytest
 from agnlc.archives import ArchiveSettings, get, run_adapter
 from agnlc.archives.sdss_s82 import ADAPTER, COADD_RUNS, PHOTO_COLUMNS, read_mirror
 from agnlc.mocksky.sdss import FLAG_SATURATED
-from agnlc.photometry import ab_mag_to_flux
+from agnlc.sky.photometry import ab_mag_to_flux
 
 
 def _settings(sky, **kw):
@@ -61,7 +61,7 @@ def test_fluxes_convert_back_to_mirror_magnitudes(parsed, small_sky):
     _, lc = parsed
     rep = read_mirror(small_sky / "mirrors" / "sdss_s82", range(768), PHOTO_COLUMNS)
     rep = rep[~rep["run"].isin(COADD_RUNS)]
-    from agnlc.photometry import ab_flux_to_sdss_asinh
+    from agnlc.sky.photometry import ab_flux_to_sdss_asinh
 
     g = lc[lc["band"] == "sdss_g"]
     m, _ = ab_flux_to_sdss_asinh(g["flux"].to_numpy(), None, "g")

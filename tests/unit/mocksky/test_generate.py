@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agnlc.footprint import box_areas_deg2, in_s82, in_xmmlss
 from agnlc.mocksky import MockSkyConfig, generate
 from agnlc.mocksky.observe import GAMMA
 from agnlc.mocksky.sdss import FLOOR_MAG, flux_noise
-from agnlc.photometry import F0_NJY, A
+from agnlc.sky.footprint import box_areas_deg2, in_s82, in_xmmlss
+from agnlc.sky.photometry import F0_NJY, A
 
 
 def test_same_seed_gives_identical_files(tmp_path):

@@ -12,7 +12,7 @@ import pytest
 
 from agnlc.mocksky import crts, ps1, wise, ztf
 from agnlc.mocksky.observe import flux_noise
-from agnlc.photometry import F0_NJY, A, ab_mag_to_flux
+from agnlc.sky.photometry import F0_NJY, A, ab_mag_to_flux
 from tests.conftest import SMALL
 
 

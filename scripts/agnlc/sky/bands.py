@@ -15,9 +15,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from agnlc.core.paths import RESOURCES
+
 __all__ = ["REGISTRY_PATH", "SYSTEMS", "Band", "band", "bands_of", "load_registry"]
 
-REGISTRY_PATH = Path(__file__).resolve().parents[2] / "resources" / "bands.csv"
+REGISTRY_PATH = RESOURCES / "bands.csv"
 SYSTEMS = ("AB", "Vega", "asinh", "instrumental")
 
 

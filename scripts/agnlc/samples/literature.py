@@ -21,11 +21,12 @@ import numpy as np
 from astropy.coordinates import SkyCoord
 from astropy.table import Table
 
-from agnlc.io import atomic_path
+from agnlc.core.io import atomic_path
+from agnlc.core.paths import RESOURCES
 
 __all__ = ["LITERATURE_DIR", "PAPERS", "Paper", "refresh", "sdss_quasars", "write"]
 
-LITERATURE_DIR = Path(__file__).resolve().parents[2] / "resources" / "literature"
+LITERATURE_DIR = RESOURCES / "literature"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from agnlc.periodic import PeriodSearch, multiband_period
+from agnlc.features.periodic import PeriodSearch, multiband_period
 
 __all__ = [
     "DRW_COLUMNS",

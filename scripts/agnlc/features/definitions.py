@@ -1,24 +1,53 @@
 """Definitions of the light-curve features (index -> name, unit, definition), SPEC §4.
 
-Kept free of heavy imports so the Object-table contract (:mod:`agnlc.schema`) can carry each
-feature's unit and definition. The code that computes them is :mod:`agnlc.features` and
-:mod:`agnlc.periodic`.
+Kept free of heavy imports so the Object-table contract (:mod:`agnlc.objecttables.contract`) can
+carry each feature's unit and definition. The code that computes them is
+:mod:`agnlc.features.compute` and :mod:`agnlc.features.periodic`.
 """
 
 from __future__ import annotations
 
-from agnlc.schema import N_LC_NONPERIODIC, N_LC_PERIODIC
+N_LC_NONPERIODIC = 29
+N_LC_PERIODIC = 33
 
 #: Quality flag bits of a DRW/DHO fit (``drwFlags_<b>``, ``dhoFlags_<b>``), set by agnlc.gpfit.
 FLAG_NOT_CONVERGED = 1
 FLAG_AT_BOUND = 2
 FLAG_SHORT_BASELINE = 4  # DRW: baseline < 10 τ, so τ is poorly constrained (Kozłowski 2017)
 
-__all__ = ["FLAG_AT_BOUND", "FLAG_NOT_CONVERGED", "FLAG_SHORT_BASELINE", "NONPERIODIC", "PERIODIC", "richards_names"]
+__all__ = [
+    "FLAG_AT_BOUND",
+    "FLAG_NOT_CONVERGED",
+    "FLAG_SHORT_BASELINE",
+    "NONPERIODIC",
+    "N_LC_NONPERIODIC",
+    "N_LC_PERIODIC",
+    "PERIODIC",
+    "lc_feature_column",
+    "richards_names",
+]
+
+
+def lc_feature_column(kind: str, index: int, band: str) -> str:
+    """Object-table name of one light-curve feature, e.g. ``lcNonPeriodic[23]_g``.
+
+    Parameters
+    ----------
+    kind
+        ``"lcNonPeriodic"`` or ``"lcPeriodic"``.
+    index
+        Feature index (0..28 for lcNonPeriodic, 0..32 for lcPeriodic).
+    band
+        One-letter object-table band.
+    """
+    limit = {"lcNonPeriodic": N_LC_NONPERIODIC, "lcPeriodic": N_LC_PERIODIC}[kind]
+    if not 0 <= index < limit:
+        raise ValueError(f"{kind} index {index} outside 0..{limit - 1}")
+    return f"{kind}[{index}]_{band}"
 
 
 def richards_names() -> list[str]:
-    """Names of lcPeriodic[4..32] in index order (see :mod:`agnlc.periodic`)."""
+    """Names of lcPeriodic[4..32] in index order (see :mod:`agnlc.features.periodic`)."""
     names = []
     for i in (1, 2, 3):
         names += [f"freq{i}_harmonics_amplitude_{j}" for j in range(1, 5)]
@@ -70,5 +99,5 @@ PERIODIC: dict[int, tuple[str, str, str]] = {
 for _k, _name in enumerate(richards_names(), start=4):
     _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""
     _unit = "rad" if "rel_phase" in _name else _unit
-    PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.periodic")
+    PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.features.periodic")
 assert len(NONPERIODIC) == N_LC_NONPERIODIC and len(PERIODIC) == N_LC_PERIODIC

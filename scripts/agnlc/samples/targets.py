@@ -18,21 +18,18 @@ import astropy.units as u
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from astropy.coordinates import SkyCoord, search_around_sky
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from agnlc.healpix import parent, radec_to_index
+from agnlc.sky.healpix import parent, radec_to_index
 
 __all__ = [
     "DEC_NAMES",
     "RA_NAMES",
     "InputTable",
     "SampleError",
-    "auto_shards",
     "build_targets",
-    "estimate_rows",
     "read_sample",
     "split_shards",
 ]
@@ -200,7 +197,7 @@ def read_sample(path: str | os.PathLike[str], default_label: str | None = None) 
 
 
 def build_targets(inputs: list[InputTable], dedup_radius_arcsec: float) -> pd.DataFrame:
-    """Merge inputs into one target table (contract :data:`agnlc.schema.SAMPLE`).
+    """Merge inputs into one target table (contract :data:`agnlc.core.tables.SAMPLE`).
 
     Rows of all inputs within ``dedup_radius_arcsec`` of each other (transitively) become one
     object keeping every label, name source and file. The position of an object is that of
@@ -273,41 +270,6 @@ def _group_unique_lists(group: np.ndarray, values: np.ndarray, group_order: np.n
     lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(v, type=pa.string())).to_pylist()
     by_group = dict(zip(g[starts], lists, strict=True))
     return [by_group.get(k, []) for k in group_order]
-
-
-def estimate_rows(paths: list[str | os.PathLike[str]]) -> int:
-    """Rows of sample files without parsing them (for choosing the shard count before a run).
-
-    Parquet: the footer's row count; FITS: ``NAXIS2`` of the first table HDU; text tables
-    (CSV, ECSV): non-empty lines that are not comments, minus one header line. Missing files
-    count 0 (they are made by the run itself, e.g. the mock samples).
-    """
-    total = 0
-    for path in map(Path, paths):
-        if not path.is_file():
-            continue
-        suffix = path.suffix.lower()
-        if suffix in (".parquet", ".pq"):
-            total += pq.read_metadata(path).num_rows
-        elif suffix in (".fits", ".fit", ".fits.gz"):
-            from astropy.io import fits
-
-            with fits.open(path) as hdul:
-                total += next((h.header.get("NAXIS2", 0) for h in hdul[1:] if h.is_image is False), 0)
-        else:
-            with open(path, "rb") as fh:
-                lines = sum(1 for line in fh if line.strip() and not line.lstrip().startswith(b"#"))
-            total += max(lines - 1, 0)
-    return total
-
-
-def auto_shards(n_targets: int, shard_size: int, min_shards: int) -> int:
-    """Shard count for ``n_targets``: ``max(min_shards, ceil(n_targets / shard_size))``.
-
-    A job's memory follows its shard's size, so a bounded ``shard_size`` bounds every job's peak
-    whatever the number of targets; ``min_shards`` keeps small runs parallel.
-    """
-    return max(int(min_shards), -(-int(n_targets) // int(shard_size)))
 
 
 def split_shards(targets: pd.DataFrame, n_shards: int, healpix_order: int) -> list[pd.DataFrame]:

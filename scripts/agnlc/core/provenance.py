@@ -13,14 +13,14 @@ import json
 import subprocess
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from agnlc import __version__
+from agnlc.core.paths import REPO
 
 __all__ = ["build", "config_hash", "git_commit", "utc_now"]
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = REPO
 
 
 def config_hash(config: Any) -> str:

@@ -42,9 +42,9 @@ import numpy as np
 import pandas as pd
 
 from agnlc.archives.sdss_s82 import COADD_RUNS, PARTITION_ORDER, read_mirror
-from agnlc.crossmatch import match_nearest
-from agnlc.healpix import pixels_in_cone
-from agnlc.sessions import timeout_session
+from agnlc.core.sessions import timeout_session
+from agnlc.sky.crossmatch import match_nearest
+from agnlc.sky.healpix import pixels_in_cone
 
 __all__ = [
     "CATALOGS",

@@ -5,7 +5,7 @@ Damped random walk (DRW, CAR(1)): covariance ``k(Δt) = σ² exp(-|Δt|/τ)``, s
 function at long lags is ``SF∞ = sqrt(2) σ`` (MacLeod et al. 2010 quote SF∞; the Object table's
 ``lcNonPeriodic[27]`` is σ, not SF∞). Damped harmonic oscillator (DHO, CARMA(2,1)):
 ``y'' + a1 y' + a2 y = b0 ε + b1 ε'`` (EzTao's parametrisation), covariance from
-:mod:`agnlc.carma`. All fits are maximum likelihood with a free mean, in log parameters, by
+:mod:`agnlc.features.carma`. All fits are maximum likelihood with a free mean, in log parameters, by
 L-BFGS-B from several starts; each fit returns a quality flag instead of silently keeping a
 bad fit.
 
@@ -26,8 +26,8 @@ from celerite2 import driver, terms
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
-from agnlc import carma
-from agnlc.featuredefs import FLAG_AT_BOUND, FLAG_NOT_CONVERGED, FLAG_SHORT_BASELINE
+from agnlc.features import carma
+from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_NOT_CONVERGED, FLAG_SHORT_BASELINE
 
 __all__ = [
     "FLAG_AT_BOUND",

@@ -18,14 +18,14 @@ import json
 import logging
 from pathlib import Path
 
-from agnlc.io import write_json
+from agnlc.core.io import write_json
 
 __all__ = ["SHARD_DIRS", "failure_records", "release_failed_shards"]
 
 #: Folders (under ``results/``) whose ``<source>/<shard>.status.json`` records are checked.
 SHARD_DIRS = ("lightcurves", "events")
 
-log = logging.getLogger("agnlc.retry")
+log = logging.getLogger("agnlc.core.retry")
 
 
 def release_failed_shards(results: str | Path = "results") -> list[Path]:

@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from agnlc.schema import TableSchema, validate
+from agnlc.core.tables import TableSchema, validate
 
 __all__ = [
     "atomic_path",

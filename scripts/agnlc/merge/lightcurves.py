@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from agnlc.bands import load_registry
-from agnlc.photometry import flux_to_ab_mag
-from agnlc.schema import LC_SUMMARY, LIGHTCURVE, validate
+from agnlc.archives.contract import LIGHTCURVE
+from agnlc.core.tables import validate
+from agnlc.merge.contract import LC_SUMMARY
+from agnlc.sky.bands import load_registry
+from agnlc.sky.photometry import flux_to_ab_mag
 
 __all__ = ["CALIB_KINDS", "Calibration", "MergeError", "calibrate", "merge_lightcurves", "read_shard", "summarise"]
 

@@ -13,9 +13,11 @@ from typing import Any
 import jsonschema
 import yaml
 
+from agnlc.core.paths import SCHEMAS
+
 __all__ = ["SCHEMA_PATH", "ConfigError", "load_schema", "validate_config"]
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+SCHEMA_PATH = SCHEMAS / "config.schema.yaml"
 
 
 class ConfigError(ValueError):

@@ -1,4 +1,4 @@
-"""Stripe 82 Object-table rows in LSST (LSE-163, flattened) column names, and the merge.
+"""Stripe 82 and XMM-LSS Object-table rows in LSST (LSE-163, flattened) column names.
 
 Per band the photometry comes from the first catalogue of ``S82_PRECEDENCE`` (DES DR2 → SDSS
 Stripe 82 coadd → SDSS DR16) with a finite PSF flux for that target (``photSource_{b}`` names it):
@@ -15,8 +15,9 @@ Stripe 82 coadd → SDSS DR16) with a finite PSF flux for that target (``photSou
   ``photoZ_pest`` from the DR16 photo-z; ``lc*`` from the features stage.
 
 A target without a match keeps NaNs and a null ``photSource_{b}``, never zeros. The XMM-LSS
-rows (:func:`xmmlss_rows`) take u from CFHTLS and grizy from HSC; :func:`merge_tables` drops the
-Stripe 82 rows that have an XMM-LSS counterpart.
+rows (:func:`xmmlss_rows`) take u from CFHTLS and grizy from HSC; the merge
+(:func:`agnlc.objecttables.merge.merge_tables`) drops the Stripe 82 rows that have an XMM-LSS
+counterpart.
 """
 
 from __future__ import annotations
@@ -26,26 +27,13 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from agnlc.crossmatch import match_nearest
-from agnlc.footprint import in_s82, in_xmmlss
-from agnlc.photometry import ab_mag_to_flux, clean_sentinels, colour, flux_to_ab_mag, sdss_asinh_to_ab_flux
-from agnlc.schema import OBJECT_BANDS, TableSchema, object_table_schema
+from agnlc.core.tables import TableSchema
+from agnlc.objecttables.contract import OBJECT_BANDS, S82_SCHEMA
+from agnlc.sky.footprint import in_s82, in_xmmlss
+from agnlc.sky.photometry import ab_mag_to_flux, clean_sentinels, colour, flux_to_ab_mag, sdss_asinh_to_ab_flux
 
-__all__ = [
-    "COLUMN_SOURCES",
-    "HIGHZ_QSO_MIN_Z",
-    "MERGED_SCHEMA",
-    "S82_PRECEDENCE",
-    "S82_SCHEMA",
-    "merge_tables",
-    "s82_rows",
-    "schema_document",
-    "spec_class",
-    "xmmlss_rows",
-]
+__all__ = ["HIGHZ_QSO_MIN_Z", "S82_PRECEDENCE", "s82_rows", "spec_class", "xmmlss_rows"]
 
-S82_SCHEMA: TableSchema = object_table_schema()
-MERGED_SCHEMA: TableSchema = object_table_schema(with_field=True)
 SDSS_BANDS = ("u", "g", "r", "i", "z")
 
 
@@ -286,72 +274,3 @@ def xmmlss_rows(targets: pd.DataFrame, catalogs: dict[str, pd.DataFrame] | None 
         pz = np.where(np.isfinite(xz), xz, pz)
     df["photoZ_pest"] = pz
     return df[S82_SCHEMA.names]
-
-
-def merge_tables(s82: pd.DataFrame, xmmlss: pd.DataFrame, radius_arcsec: float = 1.0) -> pd.DataFrame:
-    """The merged ObjectTable: every XMM-LSS row, plus the Stripe 82 rows without an XMM-LSS
-    counterpart within ``radius_arcsec`` (astropy nearest-neighbour match); ``field`` says which.
-    """
-    s82 = s82.reset_index(drop=True)
-    if len(s82) and len(xmmlss):
-        si, _, _ = match_nearest(s82["ra"], s82["dec"], xmmlss["ra"], xmmlss["dec"], radius_arcsec)
-        s82 = s82.drop(index=s82.index[si])
-    a = s82.assign(field="s82")
-    b = xmmlss.assign(field="xmmlss")
-    frames = [f for f in (b, a) if len(f)]
-    out = pd.concat(frames, ignore_index=True) if frames else a
-    out = out.drop_duplicates("objectId", keep="first")  # an object in both fields stays once (XMM-LSS)
-    return out.sort_values("objectId", kind="stable").reset_index(drop=True)[MERGED_SCHEMA.names]
-
-
-#: (column-name prefix, rule that fills it, where the values come from), first match wins.
-COLUMN_SOURCES: tuple[tuple[str, str, str], ...] = (
-    ("objectId", "targets", "the sample's objectid (HEALPix order-29 index of ra, dec)"),
-    ("ra", "targets", "the sample's position"),
-    ("dec", "targets", "the sample's position"),
-    ("psPm_", "objecttable_s82_shard", "Gaia EDR3 pmra/pmdec, else NSC DR2 pmra/pmdec"),
-    ("psParallax", "objecttable_s82_shard", "Gaia EDR3 parallax"),
-    ("pmSource", "objecttable_s82_shard", "gaia_edr3, nsc_dr2 or null: the catalogue of psPm_ra/dec"),
-    ("psFlux", "objecttable_s82_shard", "PSF flux: DES WAVG_MAG_PSF, else S82 coadd, else DR16 psfMag (asinh->AB)"),
-    ("bdFlux", "objecttable_s82_shard", "extended flux: DES MAG_AUTO, else S82 coadd, else DR16 modelMag"),
-    ("psMag", "objecttable_s82_shard", "AB magnitude of psFlux"),
-    ("bdMag", "objecttable_s82_shard", "AB magnitude of bdFlux"),
-    ("extendedness_", "objecttable_s82_shard", "1 - CLASS_STAR (DES) or 1 - probPSF (SDSS), same source as psFlux"),
-    ("stdColor", "objecttable_s82_shard", "-2.5 log10 of adjacent-band psFlux ratios, errors from flux errors"),
-    ("class", "objecttable_s82_shard", "SDSS DR16 spectra class (QSO z >= 3: highZQso; zWarning: null)"),
-    ("z", "objecttable_s82_shard", "SDSS DR16 spectroscopic redshift"),
-    ("photoZ_pest", "objecttable_s82_shard", "SDSS DR16 photo-z (XMM-SERVS in the XMM-LSS table)"),
-    ("flags_", "objecttable_s82_shard", "photometry flags of the catalogue that filled the band"),
-    ("photSource_", "objecttable_s82_shard", "name of the catalogue that filled the band"),
-    ("lcPeriodic[", "features", "agnlc.featuredefs.PERIODIC, on the band's light curve in magnitudes"),
-    ("lcNonPeriodic[", "features", "agnlc.featuredefs.NONPERIODIC, on the band's light curve in magnitudes"),
-    ("field", "objecttable", "s82 or xmmlss (XMM-LSS rows: u CFHTLS, grizy HSC, photo-z XMM-SERVS)"),
-)
-
-
-def schema_document(schema: TableSchema = MERGED_SCHEMA) -> dict[str, object]:
-    """The Object-table contract as a plain document: column, dtype, unit, description, source rule.
-
-    ``workflow/schemas/objecttable.schema.yaml`` is this document (a test keeps them equal).
-    """
-    cols = []
-    for c in schema.columns:
-        rule, source = next((r, s) for p, r, s in COLUMN_SOURCES if c.name == p or c.name.startswith(p))
-        cols.append(
-            {
-                "name": c.name,
-                "dtype": str(c.dtype),
-                "unit": c.unit,
-                "nullable": c.nullable,
-                "description": c.description,
-                "rule": rule,
-                "source": source,
-            }
-        )
-    return {
-        "title": "ObjectTable.parquet (and s82ObjectTable.parquet without 'field')",
-        "description": schema.description,
-        "generated_from": "agnlc.objecttable.schema_document (python -m agnlc schema objecttable)",
-        "n_columns": len(cols),
-        "columns": cols,
-    }

@@ -4,7 +4,7 @@ Computed on AB magnitudes of the detections (upper limits are not used), per ban
 did; the unit is recorded in the output metadata. Column ``lcNonPeriodic[k]_{b}`` /
 ``lcPeriodic[k]_{b}`` for object-table band ``b``. A band with fewer detections than a
 feature needs gets NaN, and the counts (``nEpochs_{b}``) and fit flags (``drwFlags_{b}``,
-``dhoFlags_{b}``, bits in :mod:`agnlc.gpfit`) say why. Definitions: :data:`NONPERIODIC` and
+``dhoFlags_{b}``, bits in :mod:`agnlc.features.gpfit`) say why. Definitions: :data:`NONPERIODIC` and
 :data:`PERIODIC` (index → name, unit, definition), also written into the Parquet metadata.
 
 The cheap features come from the Rust ``light-curve`` package on Arrow ``List<Struct>`` input
@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from agnlc import gpfit
-from agnlc.featuredefs import NONPERIODIC, PERIODIC
-from agnlc.periodic import PeriodSearch, harmonic_features, multiband_period
-from agnlc.schema import N_LC_NONPERIODIC, N_LC_PERIODIC, lc_feature_column
+from agnlc.features import gpfit
+from agnlc.features.definitions import N_LC_NONPERIODIC, N_LC_PERIODIC, NONPERIODIC, PERIODIC, lc_feature_column
+from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period
 
 __all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "feature_columns"]
 
