@@ -10,9 +10,16 @@ from agnlc.mocksky import MockSkyConfig, generate
 def main(smk):
     cfg = {k: v for k, v in smk.params.cfg.items() if k != "enabled"}
     outdir = Path(smk.output.manifest).parent
-    manifest = generate(MockSkyConfig(**cfg), outdir)
-    logging.getLogger("agnlc.mocksky").info(
-        "wrote %d files for %d objects", len(manifest["files"]), manifest["n_objects"]
+    manifest = generate(MockSkyConfig(**cfg, literature=tuple(smk.params.literature)), outdir)
+    log = logging.getLogger("agnlc.mocksky")
+    log.info("wrote %d files for %d objects", len(manifest["files"]), manifest["n_objects"])
+    lit = manifest["literature"]
+    log.info(
+        "literature targets: %d, %d with a mock changing-look quasar, %d outside the mock footprint "
+        "(listed in samples/literature_placement.csv)",
+        lit["targets"],
+        lit["placed"],
+        lit["outside_mock_footprint"],
     )
 
 

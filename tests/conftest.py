@@ -9,7 +9,6 @@ import pytest
 from agnlc.mocksky import MockSkyConfig, generate
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -89,8 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     from agnlc.samples import literature
 
     if args.action == "list":
-        for name, p in literature.PAPERS.items():
-            print(f"{name:16s} {p.bibcode}  via {p.method}")
+        print(f"{'table':15s} {'bibcode':19s} {'shipped':>7s}  {'in paper':28s} caveat")
+        for r in literature.shipped():
+            flagged = ", ".join(f"{r[k]} {k.replace('_', ' ')}" for k in ("position_approx", "inferred",
+                                "membership_unverified") if r[k])  # fmt: skip
+            caveat = "; ".join(x for x in (r["caveat"], f"flagged rows: {flagged}" if flagged else "") if x)
+            print(f"{r['name']:15s} {r['bibcode']:19s} {r['shipped']:7d}  {r['rows_in_paper']:28s} {caveat}")
         return 0
     table = literature.refresh(args.name)
     path = literature.write(table, args.name, args.out or literature.LITERATURE_DIR)

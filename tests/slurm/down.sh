@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# From ../shared/recipes/local-slurm (measured recipe); used by tests/workflow/test_slurm.py.
+# A measured recipe for a local single-node SLURM (Debian slurm-wlm + munge); used by tests/workflow/test_slurm.py.
 # Stop the daemons started by slurm-up.sh, by the pids they wrote (no pkill/killall).
 BASE=${SLURM_BASE:-/tmp/slurm-ci}
 stop_pid() {  # name pidfile

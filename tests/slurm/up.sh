@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# From ../shared/recipes/local-slurm (measured recipe); used by tests/workflow/test_slurm.py.
+# A measured recipe for a local single-node SLURM (Debian slurm-wlm + munge); used by tests/workflow/test_slurm.py.
 # Stand up a single-node SLURM cluster (Debian 12, root, no systemd) in ~seconds.
 set -euo pipefail
 BASE=${SLURM_BASE:-/tmp/slurm-ci}

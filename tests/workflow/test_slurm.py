@@ -1,6 +1,6 @@
 """The tiny config on a real single-node SLURM cluster through profiles/slurm.
 
-The cluster comes from tests/slurm/up.sh (the measured recipe of ../shared/recipes/local-slurm:
+The cluster comes from tests/slurm/up.sh (the measured recipe of a local single-node SLURM:
 Debian slurm-wlm + munge, no systemd); the test starts it when no idle node answers, and stops
 only the daemons it started, by pid. Outputs must equal the local run's content for content.
 """

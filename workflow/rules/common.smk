@@ -133,8 +133,19 @@ def get_failed_archive_records(wildcards):
     return failure_records("results", wildcards.shard)
 
 
+def _sesar_folder():
+    """The configured Sesar et al. (2010) folder: absolute, or relative to the workflow's folder
+    (the shipped resources/validation/sesar2010) unless it exists relative to the run's folder."""
+    path = config["validation"]["sesar_rrlyrae"]
+    if not path:
+        return ""
+    if Path(path).is_absolute() or Path(path).is_dir():
+        return str(path)
+    return str(BASEDIR / path)
+
+
 #: Figures of rule all; the validation figures only when there is truth to validate against.
-_SESAR = config["validation"]["sesar_rrlyrae"]
+_SESAR = _sesar_folder()
 FIGURES = [
     "results/figures/lightcurves",
     "results/figures/skymap.png",
@@ -150,8 +161,7 @@ if MOCK or (_SESAR and Path(_SESAR).is_dir()):
 
 def get_sesar_rrlyrae(wildcards):
     """The Sesar et al. (2010) RR Lyrae folder, when configured and present."""
-    path = config["validation"]["sesar_rrlyrae"]
-    return [path] if path and Path(path).is_dir() else []
+    return [_SESAR] if _SESAR and Path(_SESAR).is_dir() else []
 
 
 def code(script, *modules):

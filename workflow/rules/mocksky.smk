@@ -7,6 +7,7 @@ from agnlc.objecttables.names import MOCK_CATALOG_DIRS  # noqa: E402
 rule mocksky:
     input:
         code=code("mocksky.py"),
+        literature=[str(BASEDIR / "resources" / "literature" / f"{n}.ecsv") for n in config["samples"]["literature"]],
     output:
         manifest=f"{MOCKDIR}/manifest.json",
         truth=f"{MOCKDIR}/truth.parquet",
@@ -19,6 +20,7 @@ rule mocksky:
         events=[directory(f"{MOCKDIR}/events/{e}") for e in _EVENT_NAMES],
     params:
         cfg=config["mocksky"],
+        literature=config["samples"]["literature"],
     log:
         "logs/mocksky.log",
     benchmark:

@@ -11,17 +11,19 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from agnlc.core.paths import RESOURCES
 from agnlc.features.periodic import PeriodSearch, multiband_period
 
 __all__ = [
     "DRW_COLUMNS",
     "PERIOD_COLUMNS",
     "PERIOD_TOLERANCE",
+    "SESAR_DIR",
     "drw_recovery_table",
     "mock_truth_report",
     "period_recovered",
     "period_recovery_table",
-    "sesar_light_curve",
+    "sesar_light_curves",
     "sesar_report",
     "sesar_summary",
     "sesar_table",
@@ -167,20 +169,27 @@ def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.D
     return out
 
 
-def sesar_light_curve(path: str | Path) -> pd.DataFrame:
-    """One Sesar et al. (2010) light curve (``time, mag, magerr, band``), bad rows dropped."""
-    d = pd.read_csv(path)
+SESAR_DIR = RESOURCES / "validation" / "sesar2010"
+
+
+def sesar_light_curves(folder: str | Path = SESAR_DIR) -> dict[int, pd.DataFrame]:
+    """The Sesar et al. (2010) light curves (``time, mag, magerr, band``) by ``Num``, bad rows dropped."""
+    d = pd.read_parquet(Path(folder) / "lightcurves.parquet")
     good = np.isfinite(d["mag"]) & (d["magerr"] > 0) & (d["magerr"] < 0.5) & (d["mag"] > 0) & (d["mag"] < 30)
-    return d[good].sort_values("time", kind="stable").reset_index(drop=True)
+    d = d[good].sort_values(["Num", "time"], kind="stable")
+    return {int(n): g.drop(columns="Num").reset_index(drop=True) for n, g in d.groupby("Num", sort=True)}
 
 
-def sesar_table(folder: str | Path, search: PeriodSearch | None = None, limit: int | None = None) -> pd.DataFrame:
+def sesar_table(
+    folder: str | Path = SESAR_DIR, search: PeriodSearch | None = None, limit: int | None = None
+) -> pd.DataFrame:
     """Multi-band period of each real Sesar et al. (2010) RR Lyrae against its published period.
 
     Parameters
     ----------
     folder
-        ``sesar2010_rrlyrae`` with ``periods.csv`` (Num, Type, Per) and ``light-curves/<Num>.csv``.
+        The shipped ``resources/validation/sesar2010`` (``periods.parquet`` with ``Num, Type, Per``
+        and ``lightcurves.parquet``).
     search
         Period search settings.
     limit
@@ -194,12 +203,13 @@ def sesar_table(folder: str | Path, search: PeriodSearch | None = None, limit: i
     """
     folder = Path(folder)
     search = search or PeriodSearch()
-    per = pd.read_csv(folder / "periods.csv").sort_values("Num")
+    per = pd.read_parquet(folder / "periods.parquet").sort_values("Num")
     if limit:
         per = per.head(limit)
+    curves = sesar_light_curves(folder)
     found = []
     for num in per["Num"]:
-        d = sesar_light_curve(folder / "light-curves" / f"{num}.csv")
+        d = curves[int(num)]
         p, fap, _ = multiband_period(
             d["time"].to_numpy(float),
             d["mag"].to_numpy(float),
@@ -247,6 +257,6 @@ def sesar_summary(table: pd.DataFrame) -> dict:
     }
 
 
-def sesar_report(folder: str | Path, search: PeriodSearch | None = None, limit: int | None = None) -> dict:
+def sesar_report(folder: str | Path = SESAR_DIR, search: PeriodSearch | None = None, limit: int | None = None) -> dict:
     """:func:`sesar_summary` of :func:`sesar_table` (same parameters)."""
     return sesar_summary(sesar_table(folder, search, limit))

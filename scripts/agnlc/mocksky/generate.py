@@ -47,8 +47,8 @@ from agnlc.mocksky.wise import Wise
 from agnlc.mocksky.ztf import Ztf
 from agnlc.objecttables.names import MOCK_CATALOG_DIRS
 from agnlc.sky.bands import load_registry
-from agnlc.sky.footprint import in_xmmlss
-from agnlc.sky.healpix import parent
+from agnlc.sky.footprint import in_s82, in_xmmlss
+from agnlc.sky.healpix import parent, radec_to_index
 
 __all__ = ["CATALOG_DIRS", "EVENT_DIRS", "MIRROR_DIRS", "PARTITION_ORDER", "MockSkyConfig", "generate"]
 
@@ -60,6 +60,7 @@ MIRROR_DIRS = tuple(f"mirrors/{a}" for a in LIGHTCURVE_ARCHIVES)
 CATALOG_DIRS = tuple(f"catalogs/{c}" for c in MOCK_CATALOG_DIRS)
 EVENT_DIRS = tuple(f"events/{s}" for s in EVENT_SOURCES)
 _STREAM_POP, _STREAM_RUNS, _STREAM_LC, _STREAM_VIS, _STREAM_OBS, _STREAM_SAMPLES, _STREAM_EVENTS, _STREAM_CAT = range(8)
+_STREAM_LIT = 8
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class MockSkyConfig:
     clq_fraction: float = 0.03
     n_xray_agn: int = 30
     literature_size: int = 20
+    #: shipped literature tables (resources/literature/<name>.ecsv) whose positions inside the mock
+    #: footprint each get a mock changing-look quasar (the samples stage's ``samples.literature``)
+    literature: tuple[str, ...] = ()
 
     def composition(self) -> Composition:
         """The population's class mix."""
@@ -108,6 +112,7 @@ def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     pop = draw_population(np.random.default_rng([cfg.seed, _STREAM_POP]), cfg.n_objects, cfg.composition())
+    pop, placement = place_literature(pop, cfg.literature, np.random.default_rng([cfg.seed, _STREAM_LIT]))
     runs = sdss.sdss_runs(np.random.default_rng([cfg.seed, _STREAM_RUNS]))
     surveys: list[Survey] = [
         sdss.SdssS82(out, runs),
@@ -178,6 +183,10 @@ def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
     write_parquet(truth, f_truth)
     files.append(f_truth)
     files += _write_samples(cfg, truth, out / "samples")
+    f_place = out / "samples" / "literature_placement.csv"
+    with atomic_path(f_place) as tmp:
+        placement.to_csv(tmp, index=False)
+    files.append(f_place)
     for d in MIRROR_DIRS + CATALOG_DIRS + EVENT_DIRS:  # every declared output folder exists, even empty
         (out / d).mkdir(parents=True, exist_ok=True)
     known = set(files)
@@ -188,11 +197,83 @@ def generate(cfg: MockSkyConfig, outdir: str | Path) -> dict:
         "config": asdict(cfg),
         "partition_order": PARTITION_ORDER,
         "n_objects": len(pop),
+        "literature": {
+            "targets": len(placement),
+            "placed": int(placement["placed"].sum()),
+            "outside_mock_footprint": int((~placement["in_mock_footprint"]).sum()),
+        },
         "files": {str(f.relative_to(out)): _sha256(f) for f in sorted(set(files))},
     }
     with atomic_path(out / "manifest.json") as tmp:
         tmp.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
+
+
+def place_literature(
+    pop: pd.DataFrame, names: tuple[str, ...], rng: np.random.Generator, radius_arcsec: float = 1.0
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Put a mock changing-look quasar at every shipped literature position inside the footprint.
+
+    The positions of the tables ``names`` (``resources/literature/<name>.ecsv``) that lie in the
+    Stripe 82 boxes or the XMM-LSS box, one per object (positions within ``radius_arcsec`` are one
+    object), are given to the population's quasars: its changing-look quasars first, then DRW
+    quasars made changing-look (a logistic step drawn as :func:`draw_population` draws it). The
+    population is re-sorted by the new ``objectid`` (HEALPix order 29 of the position) and
+    ``mock_id`` renumbered in that order.
+
+    Returns
+    -------
+    population, placement
+        The population, and one row per literature target: ``name, label, ra, dec,
+        in_mock_footprint, placed`` (a target outside the footprint is listed, not lost).
+    """
+    from astropy.table import Table
+
+    from agnlc.core.paths import RESOURCES
+    from agnlc.sky.crossmatch import match_nearest, separation_arcsec
+
+    cols = ["name", "label", "ra", "dec", "in_mock_footprint", "placed"]
+    if not names:
+        return pop, pd.DataFrame({c: [] for c in cols})
+    rows = []
+    for n in names:
+        t = Table.read(RESOURCES / "literature" / f"{n}.ecsv", format="ascii.ecsv")
+        rows.append(pd.DataFrame({"name": [str(x) for x in t["name"]], "label": [str(x) for x in t["label"]],
+                                  "ra": np.asarray(t["ra"], float), "dec": np.asarray(t["dec"], float)}))  # fmt: skip
+    lit = pd.concat(rows, ignore_index=True)
+    lit["in_mock_footprint"] = in_s82(lit["ra"], lit["dec"]) | in_xmmlss(lit["ra"], lit["dec"])
+    inside = lit[lit["in_mock_footprint"]].reset_index()
+    # one object per position: a row within the radius of an earlier row is that object again
+    # (a few dozen rows: a greedy pass)
+    first = np.ones(len(inside), dtype=bool)
+    ra, dec = inside["ra"].to_numpy(), inside["dec"].to_numpy()
+    for a in range(1, len(inside)):
+        d = separation_arcsec(ra[a], dec[a], ra[:a][first[:a]], dec[:a][first[:a]])
+        first[a] = not (d <= radius_arcsec).any()
+    objects = inside[first]
+    quasar = pop["subclass"].isin(["qso_clq", "qso_drw"]).to_numpy()
+    order = np.lexsort((pop["mock_id"].to_numpy(), pop["subclass"].to_numpy() != "qso_clq"))
+    cand = order[quasar[order]][: len(objects)]
+    pop = pop.copy()
+    k = len(cand)
+    pop.loc[pop.index[cand], "ra"] = objects["ra"].to_numpy()[:k]
+    pop.loc[pop.index[cand], "dec"] = objects["dec"].to_numpy()[:k]
+    new = cand[pop["subclass"].to_numpy()[cand] != "qso_clq"]
+    pop.loc[pop.index[new], "subclass"] = "qso_clq"
+    pop.loc[pop.index[new], "clq_t"] = rng.uniform(51900, 59000, len(new))
+    pop.loc[pop.index[new], "clq_dm_g"] = rng.choice([-1.0, 1.0], len(new)) * rng.uniform(0.5, 1.5, len(new))
+    pop.loc[pop.index[new], "clq_width"] = rng.uniform(100, 500, len(new))
+    pop["objectid"] = radec_to_index(pop["ra"].to_numpy(), pop["dec"].to_numpy())
+    pop = pop.sort_values("objectid", kind="stable").reset_index(drop=True)
+    pop["mock_id"] = np.arange(len(pop), dtype=pop["mock_id"].dtype)
+    placed_idx = set(objects["index"].to_numpy()[:k].tolist())
+    # every row of a placed object (also its rows in other papers) is placed
+    if k:
+        i, _, _ = match_nearest(lit["ra"], lit["dec"], objects["ra"].to_numpy()[:k], objects["dec"].to_numpy()[:k],
+                                radius_arcsec)  # fmt: skip
+        placed_idx |= set(i.tolist())
+    lit["placed"] = lit.index.isin(sorted(placed_idx))
+    return pop, lit[cols]
 
 
 def _write_samples(cfg: MockSkyConfig, truth: pd.DataFrame, outdir: Path) -> list[Path]:

@@ -91,3 +91,26 @@ def test_manifest_lists_every_file(small_sky):
         assert (small_sky / rel).exists()
     assert any(rel.startswith("mirrors/sdss_s82/") for rel in m["files"])
     assert "samples/literature.ecsv" in m["files"]
+
+
+def test_literature_positions_get_a_changing_look_quasar():
+    from agnlc.mocksky.generate import place_literature
+    from agnlc.mocksky.population import draw_population
+    from agnlc.sky.healpix import radec_to_index
+
+    names = ("yang2018", "macleod2016", "lamassa2015", "ruan2016", "green2022")
+    pop0 = draw_population(np.random.default_rng(3), 800)
+    pop, placement = place_literature(pop0, names, np.random.default_rng(4))
+    assert len(pop) == len(pop0) and pop["objectid"].is_monotonic_increasing
+    assert (pop["mock_id"].to_numpy() == np.arange(len(pop))).all()
+    assert (pop["objectid"].to_numpy() == radec_to_index(pop["ra"].to_numpy(), pop["dec"].to_numpy())).all()
+    inside = placement[placement["in_mock_footprint"]]
+    assert len(inside) > 5 and inside["placed"].all()  # every position in the footprint is placed
+    assert (~placement.loc[~placement["in_mock_footprint"], "placed"]).all()  # the rest listed, not placed
+    for _, row in inside.iterrows():  # a changing-look quasar at each position
+        d = np.hypot((pop["ra"] - row["ra"]) * np.cos(np.radians(row["dec"])), pop["dec"] - row["dec"]) * 3600
+        hit = pop[d < 1.0]  # the object placed at this position (or at the same object's row in another paper)
+        assert len(hit) == 1 and hit["subclass"].iloc[0] == "qso_clq" and np.isfinite(hit["clq_t"].iloc[0])
+    # the LaMassa quasar is in several papers (LaMassa, Ruan, Yang, MacLeod 2016): one object, placed
+    j0159 = placement[np.hypot(placement["ra"] - 29.99, placement["dec"] - 0.553) < 1 / 3600]
+    assert len(j0159) >= 3 and j0159["placed"].all()
