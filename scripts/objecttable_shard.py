@@ -10,7 +10,7 @@ from agnlc.objecttables.rows import s82_rows, xmmlss_rows
 
 def main(smk):
     field = smk.wildcards.field
-    catalogs = {name: read_table(smk.input[name]) for name in CATALOG_NAMES}
+    catalogs = {name: read_table(smk.input[name]) for name in CATALOG_NAMES if name in smk.input.keys()}
     targets = read_table(smk.input.targets)
     if field == "s82":
         rows = s82_rows(targets, read_table(smk.input.coadd), read_table(smk.input.features), catalogs)

@@ -52,3 +52,16 @@ def test_bad_config_names_the_key(tmp_path, yaml, message):
     assert res.returncode != 0
     assert message in res.stdout + res.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_the_live_configuration_plans(tmp_path):
+    """docs/live.yaml (every archive and catalogue live, the S82 coadd and HSC off) plans a whole
+    run for a user's sample without any mirror."""
+    from tests.workflow.conftest import REPO
+
+    (tmp_path / "my_targets.csv").write_text("name,ra,dec\nJ0159,29.990167,0.552917\nX,150.1,2.2\n")
+    res = snakemake(tmp_path, "-n", configfiles=(REPO / "docs" / "live.yaml",))
+    out = res.stdout + res.stderr
+    assert res.returncode == 0, out[-3000:]
+    assert "lightcurves_ztf" in out and "catalog_des_dr2" in out and "objecttable_shard" in out
+    assert "catalog_hsc" not in out and "mocksky" not in out

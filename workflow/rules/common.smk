@@ -52,6 +52,8 @@ def check_mirrors():
                     "(and the mock sky does not write it)"
                 )
     for name, ccfg in config["objecttable"]["catalogs"].items():
+        if not ccfg["enabled"]:
+            continue
         if ccfg["transport"] == "mirror" and not mirror_produced_by_mocksky(ccfg["mirror"]):
             if not Path(ccfg["mirror"]).is_dir():
                 raise WorkflowError(
@@ -101,9 +103,19 @@ def get_catalog_mirror(name):
     return [ccfg["mirror"]] if ccfg["transport"] == "mirror" else []
 
 
+#: the Object-table catalogues matched in this run (objecttable.catalogs.<name>.enabled)
+CATALOGS_ON = [n for n in CATALOG_NAMES if config["objecttable"]["catalogs"][n]["enabled"]]
+
+
 def get_catalog_shards(wildcards):
-    """Every catalogue's matches for one shard, keyed by catalogue name."""
-    return {name: f"results/catalogs/{name}/{wildcards.shard}.parquet" for name in CATALOG_NAMES}
+    """Every enabled catalogue's matches for one shard, keyed by catalogue name."""
+    return {name: f"results/catalogs/{name}/{wildcards.shard}.parquet" for name in CATALOGS_ON}
+
+
+def get_s82_coadd_mirror(wildcards):
+    """The S82 coadd mirror folder ([] when objecttable.s82_coadd is empty: no coadd match)."""
+    path = config["objecttable"]["s82_coadd"]
+    return [path] if path else []
 
 
 def get_field_inputs(wildcards):

@@ -4,7 +4,7 @@
 rule catalog_s82_coadd:
     input:
         targets=SHARD_TARGETS,
-        mirror=config["objecttable"]["s82_coadd"],
+        mirror=get_s82_coadd_mirror,
         code=code("catalog_s82_coadd.py"),
     output:
         "results/catalogs/sdss_s82_coadd/{shard}.parquet",
@@ -23,7 +23,7 @@ rule catalog_s82_coadd:
 
 
 # The other Object-table catalogues: one rule per catalogue (catalog_<name>), one job per shard.
-for _cat in CATALOG_NAMES:
+for _cat in CATALOGS_ON:
 
     rule:
         name:

@@ -94,7 +94,7 @@ def _nearest(
     return out.sort_values("objectid", kind="stable").reset_index(drop=True)
 
 
-def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path, radius_arcsec: float) -> pd.DataFrame:
+def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path | None, radius_arcsec: float) -> pd.DataFrame:
     """Nearest S82 coadd object of each target.
 
     Returns
@@ -104,8 +104,11 @@ def match_s82_coadd(targets: pd.DataFrame, mirror: str | Path, radius_arcsec: fl
         catalogue's native columns (asinh magnitudes on the SDSS system).
     """
     t = targets.reset_index(drop=True)
-    parts = pixels_in_cone(t["ra"].to_numpy(), t["dec"].to_numpy(), radius_arcsec / 3600.0, PARTITION_ORDER)
-    cat = read_mirror(Path(mirror), list(parts), S82_COADD_COLUMNS)
+    if mirror is None:  # no coadd configured: no match (the rows take DES DR2 and SDSS DR16)
+        cat = pd.DataFrame({c: pd.Series(dtype="float64") for c in S82_COADD_COLUMNS})
+    else:
+        parts = pixels_in_cone(t["ra"].to_numpy(), t["dec"].to_numpy(), radius_arcsec / 3600.0, PARTITION_ORDER)
+        cat = read_mirror(Path(mirror), list(parts), S82_COADD_COLUMNS)
     cat = cat[cat["run"].isin(COADD_RUNS)].reset_index(drop=True)
     return _nearest(
         t, cat, radius_arcsec, "objID", "ra", "dec", [c for c in S82_COADD_COLUMNS if c not in ("objID", "ra", "dec")]
