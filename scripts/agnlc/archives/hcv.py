@@ -89,11 +89,21 @@ class MirrorApi:
         if not self.root.is_dir():
             raise ArchiveError(f"{NAME}: mirror folder {self.root} does not exist")
         self._cache: dict[Path, pd.DataFrame] = {}
+        self._groups: dict[tuple[int, str], pd.DataFrame] | None = None
 
     def _read(self, path: Path) -> pd.DataFrame:
         if path not in self._cache:
             self._cache[path] = pd.read_csv(path) if path.exists() else pd.DataFrame()
         return self._cache[path]
+
+    def _light_curves(self) -> dict[tuple[int, str], pd.DataFrame]:
+        """The mirror's light-curve rows grouped by (MatchID, Filter), read and grouped once."""
+        if self._groups is None:
+            parts = [self._read(f) for f in sorted(self.root.glob("hcv_hpx3_*.csv"))]
+            parts = [x for x in parts if len(x)]
+            lc = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"MatchID": [], "Filter": []})
+            self._groups = {(int(m), str(f)): g for (m, f), g in lc.groupby(["MatchID", "Filter"], sort=False)}
+        return self._groups
 
     def get(self, table: str, params: dict) -> str:
         if table == "hcvsummary":
@@ -107,12 +117,9 @@ class MirrorApi:
             return s.to_csv(index=False) if len(s) else ""
         if table == "hcv":
             mid, filt = int(params["MatchID"]), str(params["Filter"])
-            lc = [self._read(f) for f in sorted(self.root.glob("hcv_hpx3_*.csv"))]
-            lc = pd.concat([x for x in lc if len(x)], ignore_index=True) if any(len(x) for x in lc) else pd.DataFrame()
-            if len(lc) == 0:
-                return ""
-            lc = lc[(lc["MatchID"] == mid) & (lc["Filter"] == filt)]
-            return lc.to_csv(index=False) if len(lc) else ""
+            groups = self._light_curves()
+            key = (mid, filt)
+            return groups[key].to_csv(index=False) if key in groups else ""
         raise ArchiveError(f"{NAME}: unknown table {table!r}")
 
 
