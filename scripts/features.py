@@ -5,7 +5,8 @@ import logging
 from agnlc.core import provenance
 from agnlc.core.io import read_metadata, read_table, write_table
 from agnlc.core.runner import script_main
-from agnlc.features.compute import NONPERIODIC, PERIODIC, FeatureSettings, compute_features
+from agnlc.features.compute import NONPERIODIC, PERIODIC, FeatureSettings, compute_features, feature_flag_counts
+from agnlc.features.definitions import FEATURE_FLAGS
 from agnlc.features.periodic import PeriodSearch
 
 
@@ -35,6 +36,8 @@ def main(smk):
         unit="mag (AB), detections only",
         definitions={"lcNonPeriodic": NONPERIODIC, "lcPeriodic": PERIODIC},
         archives=read_metadata(smk.input.lightcurves).get("archives", {}),
+        flag_bits=FEATURE_FLAGS,
+        flag_counts=feature_flag_counts(feats),
     )
     write_table(feats, smk.output[0], None, prov)
     logging.getLogger("agnlc.features.compute").info("%d objects, %d columns", len(feats), feats.shape[1])

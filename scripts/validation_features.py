@@ -7,6 +7,7 @@ import pandas as pd
 from agnlc.core import provenance
 from agnlc.core.io import read_table, write_json, write_table
 from agnlc.core.runner import script_main
+from agnlc.features.compute import feature_flag_counts
 from agnlc.features.periodic import PeriodSearch
 from agnlc.features.validation import (
     DRW_COLUMNS,
@@ -28,6 +29,8 @@ def main(smk):
     prov = provenance.build("validation_features", dict(pg))
     report = {"provenance": prov}
     features = pd.concat([read_table(p) for p in smk.input.features], ignore_index=True)
+    report["feature_flags"] = feature_flag_counts(features)  # objects per reason, all shards
+    log.info("objects with NaN features, by reason: %s", report["feature_flags"])
     summary = pd.concat([read_table(p) for p in smk.input.summary], ignore_index=True)
     periods = []
     drw = pd.DataFrame({c: pd.Series(dtype=float) for c in DRW_COLUMNS})  # no truth: empty, same columns

@@ -3,8 +3,9 @@
 Computed on AB magnitudes of the detections (upper limits are not used), per band, as the seed
 did; the unit is recorded in the output metadata. Column ``lcNonPeriodic[k]_{b}`` /
 ``lcPeriodic[k]_{b}`` for object-table band ``b``. A band with fewer detections than a
-feature needs gets NaN, and the counts (``nEpochs_{b}``) and fit flags (``drwFlags_{b}``,
-``dhoFlags_{b}``, bits in :mod:`agnlc.features.gpfit`) say why. Definitions: :data:`NONPERIODIC` and
+feature needs gets NaN, and the counts (``nEpochs_{b}``), the reason bits (``featFlags_{b}``,
+``periodFlags``) and fit flags (``drwFlags_{b}``, ``dhoFlags_{b}``, bits in
+:mod:`agnlc.features.gpfit`) say why. Definitions: :data:`NONPERIODIC` and
 :data:`PERIODIC` (index → name, unit, definition), also written into the Parquet metadata.
 
 The cheap features come from the Rust ``light-curve`` package on Arrow ``List<Struct>`` input
@@ -15,6 +16,7 @@ optimisations by nature.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 import light_curve as licu
@@ -23,10 +25,21 @@ import pandas as pd
 import pyarrow as pa
 
 from agnlc.features import gpfit
-from agnlc.features.definitions import N_LC_NONPERIODIC, N_LC_PERIODIC, NONPERIODIC, PERIODIC, lc_feature_column
-from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period
+from agnlc.features.definitions import (
+    FEATURE_FLAGS,
+    N_LC_NONPERIODIC,
+    N_LC_PERIODIC,
+    NONPERIODIC,
+    PERIODIC,
+    flag_counts,
+    lc_feature_column,
+)
+from agnlc.features.guard import FailureLog, attempt
+from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period_flagged
 
-__all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "feature_columns"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "feature_columns", "feature_flag_counts"]
 
 #: (lcNonPeriodic index, light-curve feature) of the features computed by light-curve
 _LICU: tuple[tuple[int, object], ...] = (
@@ -73,8 +86,8 @@ def feature_columns(bands: dict[str, str]) -> list[str]:
     for ob in bands.values():
         cols += [lc_feature_column("lcNonPeriodic", k, ob) for k in range(N_LC_NONPERIODIC)]
         cols += [lc_feature_column("lcPeriodic", k, ob) for k in range(N_LC_PERIODIC)]
-        cols += [f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"]
-    return [*cols, "period_days", "period_fap", "period_power"]
+        cols += [f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}", f"featFlags_{ob}"]
+    return [*cols, "period_days", "period_fap", "period_power", "periodFlags"]
 
 
 def _arrow_lcs(t: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> pa.ListArray:
@@ -111,6 +124,50 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
     }
 
 
+def _merge_duplicate_epochs(det: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Detections at one MJD in one band of one object merged to their inverse-variance mean.
+
+    Returns the sorted detections (``objectid, band, mjd, mag, mag_err``) and the object ids that
+    had such duplicates. Two measurements at one instant are one epoch for every feature (the
+    slopes, the periodograms and the GP fits all need distinct times).
+    """
+    key = ["objectid", "band", "mjd"]
+    det = det[[*key, "mag", "mag_err"]].sort_values(key, kind="stable")
+    dup = det.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return det.reset_index(drop=True), np.zeros(0, np.int64)
+    single, multi = det[~dup], det[dup].copy()
+    multi["w"] = 1.0 / multi["mag_err"].to_numpy() ** 2
+    multi["wm"] = multi["w"] * multi["mag"]
+    g = multi.groupby(key, sort=False)[["w", "wm"]].sum().reset_index()
+    g["mag"] = g["wm"] / g["w"]
+    g["mag_err"] = 1.0 / np.sqrt(g["w"])
+    merged = pd.concat([single, g[[*key, "mag", "mag_err"]]], ignore_index=True).sort_values(key, kind="stable")
+    return merged.reset_index(drop=True), np.unique(multi["objectid"].to_numpy())
+
+
+def _licu_batch(
+    ext: licu.Extractor, arr: pa.ListArray, ncol: int
+) -> tuple[np.ndarray, np.ndarray, BaseException | None]:
+    """The extractor on all light curves at once; on failure, one by one (only failures are NaN)."""
+    fields = {"t": "t", "m": "m", "sigma": "sigma"}
+    res, exc = attempt(lambda: ext.many(arr, arrow_fields=fields, fill_value=np.nan, sorted=True, n_jobs=1))
+    failed = np.zeros(len(arr), bool)
+    if exc is None:
+        return np.asarray(res, dtype=np.float64).reshape(len(arr), ncol), failed, None
+    out = np.full((len(arr), ncol), np.nan)
+    first = None
+    for k in range(len(arr)):
+        v = arr[k].values
+        one = (v.field("t").to_numpy(), v.field("m").to_numpy(), v.field("sigma").to_numpy())
+        res, exc = attempt(lambda one=one: ext(*one, fill_value=np.nan, sorted=True))
+        if exc is None:
+            out[k] = res
+        else:
+            failed[k], first = True, first or exc
+    return out, failed, first
+
+
 def compute_features(
     lc: pd.DataFrame,
     objectids: np.ndarray,
@@ -118,6 +175,11 @@ def compute_features(
     settings: FeatureSettings | int | None = None,
 ) -> pd.DataFrame:
     """Features for every object in ``objectids`` (rows in that order).
+
+    No light curve can fail the shard: whatever one object's data (too short, all at one time,
+    constant, duplicated epochs, a fit that raises, a panic in the Rust extension), its affected
+    features are NaN and a bit of ``featFlags_<b>`` (``periodFlags`` for the multi-band period)
+    says why; the bits are :data:`agnlc.features.definitions.FEATURE_FLAGS`.
 
     Parameters
     ----------
@@ -132,11 +194,13 @@ def compute_features(
     """
     if settings is None or isinstance(settings, int):
         settings = FeatureSettings() if settings is None else FeatureSettings(min_epochs=settings)
+    failures = FailureLog(_log)
     out = pd.DataFrame({"objectid": np.asarray(objectids, dtype=np.int64)})
-    det = lc[(~lc["upper_limit"]) & np.isfinite(lc["mag"]) & np.isfinite(lc["mag_err"]) & (lc["mag_err"] > 0)]
-    det = det[det["band"].isin(list(bands)) & det["objectid"].isin(out["objectid"])].sort_values(
-        ["objectid", "band", "mjd"], kind="stable"
-    )
+    with np.errstate(invalid="ignore"):
+        good_row = (~lc["upper_limit"]) & np.isfinite(lc["mag"]) & np.isfinite(lc["mag_err"]) & (lc["mag_err"] > 0)
+    det = lc[good_row & np.isfinite(lc["mjd"])]
+    det = det[det["band"].isin(list(bands)) & det["objectid"].isin(out["objectid"])]
+    det, dup_ids = _merge_duplicate_epochs(det)
     ext = licu.Extractor(*[f for _, f in _LICU])
     licu_cols = _licu_column_positions(ext)
     by_band = dict(tuple(det.groupby("band", sort=False)))
@@ -150,39 +214,62 @@ def compute_features(
         per = np.full((len(uid), N_LC_PERIODIC), np.nan)
         drw_flags = np.zeros(len(uid), np.int16)
         dho_flags = np.zeros(len(uid), np.int16)
+        flags = np.where(counts < settings.min_epochs, FEATURE_FLAGS["too_few_epochs"], 0).astype(np.int32)
+        flags[np.isin(uid, dup_ids)] |= FEATURE_FLAGS["duplicate_epochs_merged"]
         good = counts >= settings.min_epochs
         if good.any():
             keep = np.repeat(good, counts)
-            t = sub["mjd"].to_numpy()[keep]
+            t = sub["mjd"].to_numpy(np.float64)[keep]
             m = sub["mag"].to_numpy(dtype=np.float64)[keep]
             s = sub["mag_err"].to_numpy(dtype=np.float64)[keep]
             cg = counts[good]
-            arr = _arrow_lcs(t, m, s, cg)
-            res = np.asarray(
-                ext.many(
-                    arr, arrow_fields={"t": "t", "m": "m", "sigma": "sigma"}, fill_value=np.nan, sorted=True, n_jobs=1
-                ),
-                dtype=np.float64,
-            )
             rows = np.flatnonzero(good)
+            seg = np.repeat(np.arange(len(cg)), cg)
+            spread = np.maximum.reduceat(m, np.r_[0, np.cumsum(cg)[:-1]]) - np.minimum.reduceat(
+                m, np.r_[0, np.cumsum(cg)[:-1]]
+            )
+            constant = spread == 0
+            flags[rows[constant]] |= FEATURE_FLAGS["constant"]
+            arr = _arrow_lcs(t, m, s, cg)
+            res, bad, exc = _licu_batch(ext, arr, len(ext.names))
+            for i in np.flatnonzero(bad):
+                failures(uid[rows[i]], ob, "light-curve extractor", exc)
+            flags[rows[bad]] |= FEATURE_FLAGS["nonperiodic_failed"]
             for k, col in licu_cols.items():
                 nonp[rows, k] = res[:, col]
-            seg = np.repeat(np.arange(len(cg)), cg)
-            for k, v in _segment_features(seg, m, s, cg).items():
-                nonp[rows, k] = v
-            per[rows, 4:] = harmonic_features(arr, settings.search, settings.periodic_min_epochs)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                for k, v in _segment_features(seg, m, s, cg).items():
+                    nonp[rows, k] = np.where(bad, np.nan, v)
+            var = ~constant
+            vrows = np.flatnonzero(var)
+            vals, hbad = harmonic_features(arr.take(pa.array(vrows)), settings.search, settings.periodic_min_epochs)
+            per[rows[vrows], 4:] = vals
+            for i in vrows[hbad]:
+                failures(uid[rows[i]], ob, "harmonic fit", RuntimeError("periodogram or least-squares fit raised"))
+            flags[rows[vrows[hbad]]] |= FEATURE_FLAGS["harmonic_failed"]
             offs = np.r_[0, np.cumsum(cg)]
-            for i, r in enumerate(rows):  # model fits: one optimisation per light curve
+            for i in vrows:  # model fits: one optimisation per light curve
+                r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
                 if cg[i] >= settings.drw_min_epochs:
-                    nonp[r, 14], nonp[r, 15] = gpfit.qso_chi2(tt, mm, ss)
-                    fit = gpfit.fit_drw(tt, mm, ss)
-                    nonp[r, 27], nonp[r, 28] = fit.params[0], fit.params[1]
-                    drw_flags[r] = fit.flags
+                    fits, exc = attempt(
+                        lambda tt=tt, mm=mm, ss=ss: (gpfit.qso_chi2(tt, mm, ss), gpfit.fit_drw(tt, mm, ss))
+                    )
+                    if exc is None:
+                        (nonp[r, 14], nonp[r, 15]), fit = fits
+                        nonp[r, 27], nonp[r, 28] = fit.params[0], fit.params[1]
+                        drw_flags[r] = fit.flags
+                    else:
+                        failures(uid[r], ob, "DRW fit", exc)
+                        flags[r] |= FEATURE_FLAGS["drw_failed"]
                 if ob in settings.dho_bands and cg[i] >= settings.dho_min_epochs:
-                    fit = gpfit.fit_dho(tt, mm, ss)
-                    per[r, :4] = fit.params[:4]
-                    dho_flags[r] = fit.flags
+                    fit, exc = attempt(gpfit.fit_dho, tt, mm, ss)
+                    if exc is None:
+                        per[r, :4] = fit.params[:4]
+                        dho_flags[r] = fit.flags
+                    else:
+                        failures(uid[r], ob, "DHO fit", exc)
+                        flags[r] |= FEATURE_FLAGS["dho_failed"]
         cols = {lc_feature_column("lcNonPeriodic", k, ob): nonp[:, k] for k in range(N_LC_NONPERIODIC)}
         cols |= {lc_feature_column("lcPeriodic", k, ob): per[:, k] for k in range(N_LC_PERIODIC)}
         feat = pd.DataFrame(cols)
@@ -190,11 +277,24 @@ def compute_features(
         feat[f"nEpochs_{ob}"] = counts.astype(np.int32)
         feat[f"drwFlags_{ob}"] = drw_flags
         feat[f"dhoFlags_{ob}"] = dho_flags
+        feat[f"featFlags_{ob}"] = flags
         out = out.merge(feat, on="objectid", how="left")
+        out[f"featFlags_{ob}"] = out[f"featFlags_{ob}"].fillna(FEATURE_FLAGS["too_few_epochs"]).astype(np.int32)
         for c in (f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"):
             out[c] = out[c].fillna(0).astype(np.int32 if c.startswith("n") else np.int16)
-    out = out.merge(_periods(det, settings), on="objectid", how="left")
+    out = out.merge(_periods(det, settings, failures), on="objectid", how="left")
+    out["periodFlags"] = out["periodFlags"].fillna(FEATURE_FLAGS["period_too_few_epochs"]).astype(np.int32)
     return out[["objectid", *feature_columns(bands)]]
+
+
+def feature_flag_counts(features: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per band (and ``period``), how many objects carry each reason bit: the shard's record."""
+    out = {}
+    for c in features.columns:
+        if c.startswith("featFlags_") or c == "periodFlags":
+            key = "period" if c == "periodFlags" else c.removeprefix("featFlags_")
+            out[key] = flag_counts(features[c].to_numpy())
+    return out
 
 
 def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
@@ -207,13 +307,14 @@ def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
     return pos
 
 
-def _periods(det: pd.DataFrame, settings: FeatureSettings) -> pd.DataFrame:
-    """Multi-band period, FAP and power per object (NaN where not searched)."""
+def _periods(det: pd.DataFrame, settings: FeatureSettings, failures: FailureLog) -> pd.DataFrame:
+    """Multi-band period, FAP, power and reason flags per object (NaN where not searched)."""
     ids = det["objectid"].to_numpy()
     if not settings.multiband_period or len(ids) == 0:
         return pd.DataFrame(
-            {"objectid": np.unique(ids), "period_days": np.nan, "period_fap": np.nan, "period_power": np.nan}
-        )
+            {"objectid": np.unique(ids), "period_days": np.nan, "period_fap": np.nan, "period_power": np.nan,
+             "periodFlags": 0}
+        )  # fmt: skip
     det = det.sort_values(["objectid", "mjd"], kind="stable")
     ids = det["objectid"].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
@@ -222,10 +323,15 @@ def _periods(det: pd.DataFrame, settings: FeatureSettings) -> pd.DataFrame:
     m = det["mag"].to_numpy(np.float64)
     s = det["mag_err"].to_numpy(np.float64)
     b = det["band"].to_numpy().astype(str)
-    rows = [
-        multiband_period(t[a:z], m[a:z], s[a:z], b[a:z], settings.search) for a, z in zip(starts, stops, strict=True)
-    ]
-    res = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+    res = np.full((len(starts), 4), np.nan)
+    for i, (a, z) in enumerate(zip(starts, stops, strict=True)):
+        row, exc = attempt(multiband_period_flagged, t[a:z], m[a:z], s[a:z], b[a:z], settings.search)
+        if exc is None:
+            res[i] = row
+        else:
+            failures(ids[a], "all", "multi-band period", exc)
+            res[i, 3] = FEATURE_FLAGS["period_failed"]
     return pd.DataFrame(
-        {"objectid": ids[starts], "period_days": res[:, 0], "period_fap": res[:, 1], "period_power": res[:, 2]}
-    )
+        {"objectid": ids[starts], "period_days": res[:, 0], "period_fap": res[:, 1], "period_power": res[:, 2],
+         "periodFlags": res[:, 3].astype(np.int32)}
+    )  # fmt: skip

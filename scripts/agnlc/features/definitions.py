@@ -7,6 +7,8 @@ carry each feature's unit and definition. The code that computes them is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 N_LC_NONPERIODIC = 29
 N_LC_PERIODIC = 33
 
@@ -15,7 +17,23 @@ FLAG_NOT_CONVERGED = 1
 FLAG_AT_BOUND = 2
 FLAG_SHORT_BASELINE = 4  # DRW: baseline < 10 τ, so τ is poorly constrained (Kozłowski 2017)
 
+#: Why a band's features are NaN (``featFlags_<b>``) or the multi-band period is (``periodFlags``):
+#: one bit per reason; set per object, counted per shard in the features file's metadata.
+FEATURE_FLAGS: dict[str, int] = {
+    "too_few_epochs": 1,  # fewer detections at distinct times than features.min_epochs: all NaN
+    "duplicate_epochs_merged": 2,  # detections at one MJD in one band were merged (inverse-variance mean)
+    "constant": 4,  # no spread in magnitude: shape, period and model features are NaN
+    "nonperiodic_failed": 8,  # the light-curve extractor failed for this object: its features are NaN
+    "harmonic_failed": 16,  # the Richards harmonic fit failed: lcPeriodic[4..32] NaN
+    "drw_failed": 32,  # the DRW or χ²_QSO fit raised: lcNonPeriodic[14, 15, 27, 28] NaN
+    "dho_failed": 64,  # the DHO fit raised: lcPeriodic[0..3] NaN
+    "period_too_few_epochs": 128,  # periodFlags: too few epochs for the multi-band model
+    "period_no_peak": 256,  # periodFlags: no periodogram peak above 2 cycles per baseline
+    "period_failed": 512,  # periodFlags: the multi-band period search raised
+}
+
 __all__ = [
+    "FEATURE_FLAGS",
     "FLAG_AT_BOUND",
     "FLAG_NOT_CONVERGED",
     "FLAG_SHORT_BASELINE",
@@ -23,6 +41,7 @@ __all__ = [
     "N_LC_NONPERIODIC",
     "N_LC_PERIODIC",
     "PERIODIC",
+    "flag_counts",
     "lc_feature_column",
     "richards_names",
 ]
@@ -44,6 +63,15 @@ def lc_feature_column(kind: str, index: int, band: str) -> str:
     if not 0 <= index < limit:
         raise ValueError(f"{kind} index {index} outside 0..{limit - 1}")
     return f"{kind}[{index}]_{band}"
+
+
+def flag_counts(flags: Iterable[int]) -> dict[str, int]:
+    """How many objects carry each :data:`FEATURE_FLAGS` reason (reasons with zero omitted)."""
+    import numpy as np
+
+    arr = np.asarray(list(flags) if not hasattr(flags, "__len__") else flags, dtype=np.int64)
+    out = {name: int(np.count_nonzero(arr & bit)) for name, bit in FEATURE_FLAGS.items()}
+    return {k: v for k, v in out.items() if v}
 
 
 def richards_names() -> list[str]:
