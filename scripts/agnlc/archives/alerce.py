@@ -71,6 +71,8 @@ class MirrorClient:
         self.root = Path(root)
         if not self.root.is_dir():
             raise ArchiveError(f"{NAME}: mirror folder {self.root} does not exist")
+        if not any(self.root.glob("objects_hpx3_*.json")):
+            raise ArchiveError(f"{NAME}: mirror has no data ({self.root} holds no objects_hpx3_*.json)")
         self._pix: dict[tuple[str, int], pd.DataFrame | None] = {}
         self._by_oid: dict[str, dict[str, pd.DataFrame]] = {}
 

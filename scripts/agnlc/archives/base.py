@@ -45,7 +45,9 @@ _NOTES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("agnlc
 def note(kind: str, message: str) -> None:
     """Record why (part of) a reply holds no data: ``kind`` is ``not covered`` (outside the
     archive's sky or mission) or ``service`` (the service's own "nothing here" message) or
-    ``skipped`` (a product that cannot be read, e.g. a TESS file without a light-curve table).
+    ``skipped`` (a product that cannot be read, e.g. a TESS file without a light-curve table)
+    or ``failed`` (one target's reply or mirror file could not be read: the message names the
+    file or reply and its line; only that target's data are lost).
     Kept in the status record of the running :func:`run_adapter` call."""
     notes = _NOTES.get()
     if notes is not None:
@@ -199,9 +201,22 @@ def run_adapter(
             n_with = int(lc["objectid"].nunique())
             if notes:
                 status["notes"] = _summarise(notes)
+            failed = [n for n in notes if n.startswith("failed: ")]
+            if failed:
+                status["n_targets_failed"] = len(failed)
+                if len(lc) == 0 and len(failed) >= len(targets):  # nothing readable at all: an error
+                    status.update(
+                        status="error",
+                        reason=f"every target failed: {'; '.join(_summarise(failed, 3))}",
+                        rows=0,
+                        n_targets_with_data=0,
+                        attempts=attempts,
+                        elapsed_s=round(time.monotonic() - t0, 3),
+                    )
+                    return schema.empty(), status
             status.update(
                 status="ok" if len(lc) else "empty",
-                reason="" if len(lc) else _empty_reason(notes),
+                reason=_partial_reason(failed) if len(lc) else _empty_reason(notes),
                 rows=len(lc),
                 n_targets_with_data=n_with,
                 attempts=attempts,
@@ -230,6 +245,13 @@ def _summarise(notes: list[str], most: int = 20) -> list[str]:
     """Distinct notes with their counts, most frequent first (at most ``most``)."""
     counts = pd.Series(notes).value_counts(sort=True)
     return [f"{k} (x{v})" if v > 1 else str(k) for k, v in counts.head(most).items()]
+
+
+def _partial_reason(failed: list[str]) -> str:
+    """The reason of an ``ok`` status with some targets lost (empty when none was)."""
+    if not failed:
+        return ""
+    return f"{len(failed)} target(s) failed, the rest delivered: {'; '.join(_summarise(failed, 3))}"
 
 
 def _empty_reason(notes: list[str]) -> str:

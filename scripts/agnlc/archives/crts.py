@@ -107,10 +107,12 @@ def read_csv(text: str, where: str = "CRTS CSV") -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ArchiveError(f"{NAME}: {where} lacks column(s) {missing} (header {list(df.columns)})")
-    bad = df[["Mag", "Magerr", "RA", "Dec", "MJD"]].apply(pd.to_numeric, errors="coerce").isna().any(axis=1)
+    num = df[["Mag", "Magerr", "RA", "Dec", "MJD"]].apply(pd.to_numeric, errors="coerce")
+    bad = ~np.isfinite(num.to_numpy(float)).all(axis=1)
     if bad.any():
-        line = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raise ArchiveError(f"{NAME}: {where} line {line}: a value of Mag/Magerr/RA/Dec/MJD is not a number")
+        i = int(np.flatnonzero(bad)[0])
+        field = num.columns[~np.isfinite(num.iloc[i].to_numpy(float))][0]
+        raise ArchiveError(f"{NAME}: {where} line {i + 2}: {field} is not a finite number")
     return df
 
 
@@ -127,9 +129,26 @@ class MirrorCgi:
         self._pixels: dict[Path, pd.DataFrame] = {}
 
     def _pixel(self, path: Path) -> pd.DataFrame:
-        """One pixel's photcat rows (read once per transport)."""
+        """One pixel's photcat rows (read once per transport); a damaged file raises
+        :class:`ArchiveError` naming the file and its line, and costs only the cones it serves."""
         if path not in self._pixels:
-            self._pixels[path] = pd.read_csv(path, skipinitialspace=True)
+            try:
+                df = pd.read_csv(path, skipinitialspace=True)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+                raise ArchiveError(f"{NAME}: mirror file {path}: not a CSV ({exc})") from None
+            missing = [c for c in COLUMNS if c not in df.columns]
+            if missing:
+                raise ArchiveError(f"{NAME}: mirror file {path} line 1: column(s) {missing} missing")
+            num = df[["Mag", "Magerr", "RA", "Dec", "MJD"]].apply(pd.to_numeric, errors="coerce")
+            bad = ~np.isfinite(num.to_numpy(float)).all(axis=1)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                field = num.columns[~np.isfinite(num.iloc[i].to_numpy(float))][0]
+                raise ArchiveError(
+                    f"{NAME}: mirror file {path} line {i + 2}: {field} is not a finite number "
+                    f"({int(bad.sum())} such line(s))"
+                )
+            self._pixels[path] = df
         return self._pixels[path]
 
     def post(self, fields: dict[str, str]) -> str:
@@ -204,12 +223,15 @@ class CrtsAdapter:
         else:
             cgi = _LiveCgi(str(settings.options.get("url", LIVE_URL)), settings.timeout_s)
         frames = []
-        for fields in query.forms:
-            kind, what = parse_page(cgi.post(fields))
-            if kind == "csv":
-                frames.append(read_csv(cgi.get(what), where=f"CSV {what}"))
-            else:
-                note("not covered" if kind == "not covered" else "service", f"{what} ({_where(fields)})")
+        for fields in query.forms:  # one reply per target: a reply that cannot be read costs only its target
+            try:
+                kind, what = parse_page(cgi.post(fields))
+                if kind == "csv":
+                    frames.append(read_csv(cgi.get(what), where=f"CSV {what}"))
+                else:
+                    note("not covered" if kind == "not covered" else "service", f"{what} ({_where(fields)})")
+            except ArchiveError as exc:
+                note("failed", f"{_where(fields)}: {exc}")
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({c: [] for c in COLUMNS})
 
     def parse(self, reply: pd.DataFrame, targets: pd.DataFrame, settings: ArchiveSettings) -> pd.DataFrame:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from agnlc.archives.base import note
+from agnlc.archives.base import ArchiveError, note
 
-__all__ = ["HatsQuery", "crossmatch", "location", "open_collection", "upath"]
+__all__ = ["HatsQuery", "crossmatch", "location", "no_overlap", "open_collection", "upath"]
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -57,9 +58,28 @@ def upath(path: str):
     return path
 
 
+def no_overlap(exc: BaseException) -> bool:
+    """Whether lsdb refused a cross-match because the catalogues share no sky (not an error:
+    the targets are outside the collection's coverage)."""
+    return isinstance(exc, RuntimeError) and "do not overlap" in str(exc)
+
+
 def open_collection(path: str, columns: list[str] | None = None):
-    """Open a HATS collection or catalogue lazily with lsdb."""
+    """Open a HATS collection or catalogue lazily with lsdb.
+
+    A local folder that exists but holds no HATS catalogue (no ``*.parquet`` anywhere below it)
+    (or is missing from a folder that exists) is an :class:`~agnlc.archives.base.ArchiveError`
+    "mirror has no data".
+    """
+    import os
+
     import lsdb
+
+    if "://" not in path:
+        if os.path.isdir(path) and not any(Path(path).rglob("*.parquet")):
+            raise ArchiveError(f"mirror has no data ({path} holds no HATS catalogue)")
+        if not os.path.exists(path) and os.path.isdir(os.path.dirname(path.rstrip("/"))):
+            raise ArchiveError(f"mirror has no data ({path} does not exist)")
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -95,7 +115,7 @@ def crossmatch(
                 suffix_method="overlapping_columns",
             )
         except RuntimeError as exc:
-            if "do not overlap" not in str(exc):
+            if not no_overlap(exc):
                 raise
             # the targets are outside the catalogue's sky (lsdb: "Catalogs do not overlap"): not covered
             note("not covered", f"no partition of {path} covers the targets")

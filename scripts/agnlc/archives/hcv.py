@@ -88,6 +88,8 @@ class MirrorApi:
         self.root = Path(root)
         if not self.root.is_dir():
             raise ArchiveError(f"{NAME}: mirror folder {self.root} does not exist")
+        if not any(self.root.glob("hcvsummary_hpx3_*.csv")):
+            raise ArchiveError(f"{NAME}: mirror has no data ({self.root} holds no hcvsummary_hpx3_*.csv)")
         self._cache: dict[Path, pd.DataFrame] = {}
         self._groups: dict[tuple[int, str], pd.DataFrame] | None = None
 
@@ -156,16 +158,26 @@ class HcvAdapter:
         else:
             api = _LiveApi(str(settings.options.get("url", LIVE_URL)), settings.timeout_s)
         summaries = []
-        for cone in query.cones:
-            s = read_reply(api.get("hcvsummary", cone), SUMMARY_COLUMNS, f"hcvsummary {cone}")
+        for cone in query.cones:  # a reply that cannot be read costs only its cone's target
+            try:
+                s = read_reply(api.get("hcvsummary", cone), SUMMARY_COLUMNS, f"hcvsummary {cone}")
+            except ArchiveError as exc:
+                note("failed", str(exc))
+                continue
             if len(s) == 0:
                 note("service", "no HCV source in the cone")
             summaries.append(s)
+        if not summaries:
+            summaries = [pd.DataFrame({c: [] for c in SUMMARY_COLUMNS})]
         summ = pd.concat(summaries, ignore_index=True).drop_duplicates(["MatchID", "Filter"])
         sel = _nearest(summ, query.targets, settings.radius_arcsec)
         lcs = []
         for mid, filt in sel[["MatchID", "Filter"]].drop_duplicates().itertuples(index=False):
-            lc = read_reply(api.get("hcv", {"MatchID": int(mid), "Filter": filt}), LC_COLUMNS, f"hcv {mid} {filt}")
+            try:
+                lc = read_reply(api.get("hcv", {"MatchID": int(mid), "Filter": filt}), LC_COLUMNS, f"hcv {mid} {filt}")
+            except ArchiveError as exc:
+                note("failed", str(exc))
+                continue
             lcs.append(lc.assign(MatchID=int(mid), Filter=filt))
         return {
             "hcvsummary": summ,

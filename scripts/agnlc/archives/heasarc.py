@@ -73,8 +73,10 @@ class HeasarcAdapter:
             out = {}
             for c in query.adql:
                 f = root / f"{c}.csv"
+                if not root.is_dir():
+                    raise ArchiveError(f"{NAME}: mirror folder {root} does not exist")
                 if not f.exists():
-                    raise ArchiveError(f"{NAME}: mirror table {f} does not exist")
+                    raise ArchiveError(f"{NAME}: mirror has no data ({root} holds no {c}.csv)")
                 out[c] = _circle_match(pd.read_csv(f), query.targets, c, query.max_radius_deg[c])
             return out
         import pyvo

@@ -76,7 +76,7 @@ def read_event_files(folder: Path) -> pd.DataFrame:
     """All event tables under ``folder`` as one table."""
     files = event_files(folder)
     if not files:
-        raise ArchiveError(f"{NAME}: no IceCube event tables (events/*_exp.csv) under {folder}")
+        raise ArchiveError(f"{NAME}: mirror has no data (no IceCube event tables events/*_exp.csv under {folder})")
     return pd.concat([read_event_file(f) for f in files], ignore_index=True)
 
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from agnlc.archives.base import ArchiveSettings, canonical
+from agnlc.archives.base import ArchiveSettings, canonical, note
 from agnlc.archives.contract import LIGHTCURVE
-from agnlc.archives.hats import crossmatch, open_collection
+from agnlc.archives.hats import crossmatch, no_overlap, open_collection
 from agnlc.sky.photometry import clean_sentinels
 
 __all__ = ["ADAPTER", "Ps1Adapter", "Ps1Query"]
@@ -76,9 +76,15 @@ class Ps1Adapter:
             ),
             catalog_name="ps1_matches",
         )
-        res = sel.crossmatch(
-            det_cat, radius_arcsec=3.0, n_neighbors=1000, suffixes=("_m", ""), suffix_method="overlapping_columns"
-        )
+        try:
+            res = sel.crossmatch(
+                det_cat, radius_arcsec=3.0, n_neighbors=1000, suffixes=("_m", ""), suffix_method="overlapping_columns"
+            )
+        except RuntimeError as exc:
+            if not no_overlap(exc):
+                raise
+            note("not covered", f"no partition of {query.detection} covers the matched objects")
+            return pd.DataFrame(columns=["objectid", "_dist_arcsec", *DET_COLUMNS])
         with dask.config.set(scheduler="synchronous"):
             det = pd.DataFrame(res.compute()).reset_index(drop=True)
         det = det[det["objID"].to_numpy() == det["objID_m"].to_numpy()][DET_COLUMNS]

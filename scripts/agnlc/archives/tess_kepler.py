@@ -104,8 +104,10 @@ class TessKeplerAdapter:
         """The search rows near the targets by the chosen authors, each with a local ``path``."""
         if settings.transport == "mirror":
             root = Path(settings.mirror)
+            if not root.is_dir():
+                raise ArchiveError(f"{self.name}: mirror folder {root} does not exist")
             if not (root / "index.csv").exists():
-                raise ArchiveError(f"{self.name}: mirror index {root / 'index.csv'} does not exist")
+                raise ArchiveError(f"{self.name}: mirror has no data ({root} holds no index.csv)")
             idx = pd.read_csv(root / "index.csv", dtype={"target_name": str})
             idx["path"] = [str(root / "files" / f) for f in idx["productFilename"]]
             return idx

@@ -107,6 +107,8 @@ class WiseAdapter:
     def fetch(self, query: WiseQuery, settings: ArchiveSettings) -> pd.DataFrame:
         fs, root = _filesystem(query.root)
         if not _exists(fs, root):
+            if fs is None and os.path.isdir(os.path.dirname(root.rstrip("/"))):
+                raise ArchiveError(f"{NAME}: mirror has no data ({query.root} does not exist)")
             raise ArchiveError(f"{NAME}: dataset {query.root} does not exist")
         if fs is None and not any(n.startswith("healpix_k0=") for n in os.listdir(root)):
             raise ArchiveError(f"{NAME}: mirror has no data ({query.root} holds no healpix_k0=* partition)")

@@ -272,6 +272,8 @@ def _mirror_rows(spec: CatalogSpec, targets: pd.DataFrame, mirror: Path, radius_
     mirror = Path(mirror)
     if not mirror.is_dir():
         raise CatalogError(f"{spec.name}: mirror folder {mirror} does not exist")
+    if spec.mirror_format != "hats" and not any(mirror.glob("part_hpx3_*.parquet")):
+        raise CatalogError(f"{spec.name}: mirror has no data ({mirror} holds no part_hpx3_*.parquet)")
     if spec.mirror_format == "hats":  # lsdb cross-match against the HATS catalogue, nearest within the radius
         from agnlc.archives.hats import crossmatch
 

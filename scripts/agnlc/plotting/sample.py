@@ -126,8 +126,12 @@ def plot_coverage(targets: pd.DataFrame, summary: pd.DataFrame, path: str | Path
     a1.set_xlabel("fraction of targets with ≥ 1 detection")
     a1.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="targets")
     data = [np.log10(per.loc[per["archive"] == a, "n_epochs"].to_numpy(float)) for a in archives]
-    a2.boxplot(data, orientation="horizontal", tick_labels=archives, whis=(5, 95), showfliers=False)
-    a2.invert_yaxis()
+    if archives:
+        a2.boxplot(data, orientation="horizontal", tick_labels=archives, whis=(5, 95), showfliers=False)
+        a2.invert_yaxis()
+    else:  # e.g. a sample outside every archive's sky: say so rather than fail
+        for ax in (a1, a2):
+            ax.text(0.5, 0.5, "no target has data in any archive", ha="center", va="center", transform=ax.transAxes)
     a2.set_xlabel("log10 detected epochs per object (objects with data; box 25–75 %, whiskers 5–95 %)")
     savefig(fig, path)
     return frac
