@@ -10,6 +10,10 @@
     one archive's adapter on a target list (the rule's code).
 ``python -m agnlc parse ARCHIVE FILE... [--targets FILE] [--out OUT.parquet]``
     replies or products already downloaded into canonical rows (see :mod:`agnlc.archives.cli`).
+``python -m agnlc config check FILE...``
+    read config files strictly and validate them (with the defaults) as the workflow does; a
+    YAML syntax error or a duplicate key names the file and line (Snakemake's own message for a
+    ``--configfile`` it cannot parse does not).
 ``python -m agnlc repair [RESULTS]``
     find damaged outputs (truncated Parquet, missing zarr chunks) and move them aside, so the
     next run rebuilds them and everything after them (:mod:`agnlc.core.integrity`).
@@ -54,9 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     pa_.add_argument("files", nargs="+")
     pa_.add_argument("--targets", default=None, help="match rows to these targets (else objectid 0)")
     pa_.add_argument("--out", default=None, help="write the canonical rows to this Parquet file")
+    cf = sub.add_parser("config", help="check config files as the workflow reads them")
+    cf_sub = cf.add_subparsers(dest="action", required=True)
+    cfc = cf_sub.add_parser("check", help="strict YAML and schema validation of config files")
+    cfc.add_argument("files", nargs="+", type=Path)
     rep = sub.add_parser("repair", help="move damaged outputs aside so the next run rebuilds them")
     rep.add_argument("results", nargs="?", default="results")
     args = ap.parse_args(argv)
+    if args.command == "config":
+        return _config_check(args.files)
     if args.command == "repair":
         from agnlc.core.integrity import pending_rebuilds, quarantine, scan
 
@@ -121,6 +131,33 @@ def _lc(args: argparse.Namespace) -> int:
         return 0
     with pd.option_context("display.max_rows", None, "display.width", 200):
         print(lc.to_string(index=False))
+    return 0
+
+
+def _config_check(files: list[Path]) -> int:
+    """Each file strictly, then the files merged in order (later keys override) against the schema."""
+    from agnlc.core.config import ConfigError, load_yaml, validate_config
+
+    merged: dict = {}
+
+    def update(a: dict, b: dict) -> None:
+        for k, v in b.items():
+            if isinstance(v, dict) and isinstance(a.get(k), dict):
+                update(a[k], v)
+            else:
+                a[k] = v
+
+    try:
+        for f in files:
+            data = load_yaml(f)
+            if data is not None and not isinstance(data, dict):
+                raise ConfigError(f"{f}: the top level is a {type(data).__name__}, not a mapping of keys")
+            update(merged, data or {})
+        validate_config(merged, source=", ".join(map(str, files)))
+    except (ConfigError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"ok: {', '.join(map(str, files))}")
     return 0
 
 

@@ -9,11 +9,12 @@ sys.path.insert(0, str(Path(workflow.basedir) / "scripts"))
 from agnlc.archives import EVENT_SOURCES as _EVENT_NAMES  # noqa: E402
 from agnlc.archives import LIGHTCURVE_ARCHIVES as _ARCHIVE_NAMES  # noqa: E402
 from agnlc.core.codedeps import import_closure  # noqa: E402
-from agnlc.core.config import ConfigError, validate_config  # noqa: E402
+from agnlc.core.config import ConfigError, check_config_files, validate_config  # noqa: E402
 from agnlc.objecttables.names import CATALOG_NAMES  # noqa: E402
-from agnlc.samples.sizes import auto_shards, estimate_rows  # noqa: E402
+from agnlc.samples.sizes import auto_shards, estimate_rows, sample_mem_mb  # noqa: E402
 
 try:
+    check_config_files(workflow.configfiles)  # duplicate keys: Snakemake's loader keeps the last silently
     config.update(validate_config(config, source=", ".join(map(str, workflow.configfiles)) or "config"))
 except ConfigError as err:
     raise WorkflowError(str(err)) from None

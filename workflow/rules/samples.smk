@@ -14,7 +14,7 @@ rule targets:
     benchmark:
         "results/benchmarks/samples/targets.tsv",
     resources:
-        mem_mb=1000,
+        mem_mb=lambda wc, input: sample_mem_mb(estimate_rows(input.samples)),
     conda:
         "../../envs/samples.yaml"
     script:
@@ -34,7 +34,7 @@ rule split_targets:
     benchmark:
         "results/benchmarks/samples/split_targets.tsv",
     resources:
-        mem_mb=1000,
+        mem_mb=lambda wc, input: sample_mem_mb(estimate_rows([input.targets])),
     conda:
         "../../envs/samples.yaml"
     script:

@@ -146,7 +146,8 @@ def plot_lightcurve(
     top = ax.secondary_xaxis("top", functions=(mjd_to_year, year_to_mjd))
     top.set_xlabel("year")
     ax.set_xlabel("MJD")
-    ax.set_title(title or f"objectid {objectid}", loc="left", fontsize=11)
+    # the title carries target names: text, never mathtext ("$..$" in a name is drawn as typed)
+    ax.set_title(title or f"objectid {objectid}", loc="left", fontsize=11, parse_math=False)
 
     bands = sorted(d["band"].unique(), key=lambda b: (lam.get(b, 1e9), b))
     families = list(dict.fromkeys(b.split("_", 1)[-1] for b in bands))
