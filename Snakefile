@@ -1,8 +1,18 @@
 # agnlc: multi-archive light curves and an LSST-style AGN training set.
 # Entry point only: the stages live in workflow/rules/, the code in scripts/agnlc/ (one package per stage).
+import sys
+
 from snakemake.utils import min_version
 
 min_version("9.0")
+
+sys.path.insert(0, f"{workflow.basedir}/scripts")
+from agnlc.core.config import ConfigError, check_config_files  # noqa: E402
+
+try:  # Snakemake's own message for a config file it cannot parse names neither the file nor the line
+    check_config_files(["config.yaml"])
+except ConfigError as err:
+    raise WorkflowError(str(err)) from None
 
 
 configfile: "config.yaml"

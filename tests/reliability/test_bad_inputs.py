@@ -79,6 +79,21 @@ def _fits_gz(df: pd.DataFrame, units: dict) -> bytes:
     return gzip.compress(buf.getvalue())
 
 
+
+
+def _astropy_bytes(fmt: str, units: dict | None = None) -> bytes:
+    """The two test rows written by astropy in ``fmt`` (VOTable, IPAC, ECSV)."""
+    from astropy.table import Table
+
+    t = Table({"ra": _RA, "dec": _DEC, "name": ["a", "b"]})
+    for c, unit in (units or {"ra": "deg", "dec": "deg"}).items():
+        t[c].unit = unit
+    buf = io.StringIO() if fmt.startswith("ascii") else io.BytesIO()
+    t.write(buf, format=fmt)
+    out = buf.getvalue()
+    return out.encode() if isinstance(out, str) else out
+
+
 SAMPLE_CASES += [
     ("boolean coordinates in Parquet", "s.parquet", _parquet(pd.DataFrame({"ra": [True], "dec": [False]})),
      r"field 'ra' \(column 'ra'\): boolean values, not coordinates"),
@@ -114,6 +129,10 @@ READ_CASES = [
     ("optional columns empty", "s.csv", b"id,name,label,ra,dec\n,,,10.5,-1.25\n,,,20.25,0.5\n", _RA, _DEC, ["", ""]),
     ("Parquet id with gaps (float NaN)", "s.parquet",
      _parquet(pd.DataFrame({"id": [12.0, np.nan], "ra": _RA, "dec": _DEC})), _RA, _DEC, ["12", ""]),
+    ("VOTable (a TAP or VizieR export)", "s.vot", _astropy_bytes("votable"), _RA, _DEC, ["a", "b"]),
+    ("IPAC table (an IRSA export)", "s.tbl", _astropy_bytes("ascii.ipac"), _RA, _DEC, ["a", "b"]),
+    ("gzip ECSV", "s.ecsv.gz", gzip.compress(_astropy_bytes("ascii.ecsv")), _RA, _DEC, ["a", "b"]),
+    ("spreadsheet's trailing empty rows", "s.csv", b"ra,dec\n10.5,-1.25\n20.25,0.5\n,\n,\n", _RA, _DEC, None),
     ("Parquet name with None", "s.parquet",
      _parquet(pd.DataFrame({"name": ["a", None], "ra": _RA, "dec": _DEC})), _RA, _DEC, ["a", ""]),
 ]  # fmt: skip

@@ -43,6 +43,9 @@ def test_bad_sample_stops_samples_rule(tmp_path):
         ("archives: {sdss_s82: {mirror: /nonexistent/mirror}}\n", "archives.sdss_s82.mirror"),
         ("objecttable: {catalogs: {des_dr2: {mirror: /nonexistent}}}\n", "objecttable.catalogs.des_dr2.mirror"),
         ("objecttable: {catalogs: {hsc: {transport: tap}}}\n", "objecttable.catalogs.hsc.transport"),
+        ("samples: {n_shards: 2}\nsamples: {n_shards: 3}\n", "cfg.yaml line 2: duplicate key 'samples'"),
+        ("samples: {n_shards: 3.0}\n", "samples.n_shards: 3.0 is not of type"),
+        ("features: {bands: {sdss_g: g, ztf_g: g}}\n", "are all mapped to object-table band 'g'"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path, yaml, message):

@@ -56,9 +56,9 @@ def load_yaml(path: str | Path) -> Any:
         ``<path> line N: duplicate key 'k' (first at line M)`` or
         ``<path> line N, column C: YAML syntax error: <problem>``.
     """
-    text = Path(path).read_text(encoding="utf-8")
+    loader = _StrictLoader(Path(path).read_text(encoding="utf-8"))  # a SafeLoader: no object construction
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+        return loader.get_single_data()
     except ConfigError as exc:
         raise ConfigError(f"{path} {exc}") from None
     except yaml.MarkedYAMLError as exc:
@@ -67,6 +67,8 @@ def load_yaml(path: str | Path) -> Any:
         raise ConfigError(f"{path} {where}: YAML syntax error: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
 
 
 def check_config_files(paths: list[str | Path]) -> None:

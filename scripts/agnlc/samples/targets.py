@@ -1,8 +1,9 @@
 r"""Target samples: read user and literature tables, validate, merge duplicates, shard.
 
-Input tables (CSV, ECSV, Parquet or FITS, each optionally gzip-compressed: ``.csv.gz``,
-``.fits.gz``) need ``ra`` and ``dec``: in degrees, or in the unit the column names (ECSV/FITS
-units, or a header such as ``RA [h]``, ``dec (deg)``), or sexagesimal text (RA in hours,
+Input tables (CSV/TSV, ECSV, Parquet, FITS, VOTable or IPAC; the text ones and FITS optionally
+gzip-compressed: ``.csv.gz``, ``.fits.gz``) need ``ra`` and ``dec``: in degrees, or in the unit
+the column names (ECSV/FITS/VOTable units, or a header such as ``RA [h]``, ``dec (deg)``), or
+sexagesimal text (RA in hours,
 ``12:34:56.7`` or ``12h34m56.7s``). ``name``, ``label`` (``;``-separated, or a list in Parquet)
 and an explicit ``id`` are optional and may be empty. Text files may be UTF-8 (with or without
 BOM), UTF-16 (with BOM) or Latin-1/Windows-1252 (read with a warning), and may start with
@@ -55,6 +56,12 @@ ID_NAMES = ("id", "objectid", "objid", "source_id")
 MAX_NAME_LEN = 256
 
 log = logging.getLogger("agnlc.samples")
+
+#: file suffix -> astropy format: ECSV, FITS, VOTable (TAP and VizieR exports), IPAC (IRSA exports)
+_ASTROPY_FORMATS = {
+    ".ecsv": "ascii.ecsv", ".fits": "fits", ".fit": "fits", ".vot": "votable", ".votable": "votable",
+    ".xml": "votable", ".tbl": "ascii.ipac", ".ipac": "ascii.ipac",
+}  # fmt: skip
 
 #: a unit written in a header: ``ra [deg]``, ``RA (h)``, ``dec_[degrees]``
 _HEADER_UNIT = re.compile(r"^(?P<name>.*?)[\s_]*[\[(](?P<unit>[^\])]*)[\])]\s*$")
@@ -190,17 +197,20 @@ def _read_raw(path: Path) -> tuple[pd.DataFrame, dict[str, u.UnitBase | None]]:
             header = text.split("\n", 1)[0]
             sep = "\t" if suffix == ".tsv" or ("\t" in header and "," not in header) else ","
             df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
-        elif suffix in (".ecsv", ".fits", ".fit"):
+            blank = (df.apply(lambda c: c.str.strip()) == "").all(axis=1)  # spreadsheets' trailing ",,," rows
+            df = df[~blank].reset_index(drop=True) if blank.any() and not blank.all() else df
+        elif suffix in _ASTROPY_FORMATS:
             from astropy.table import Table
 
-            fmt = "ascii.ecsv" if suffix == ".ecsv" else "fits"
-            tab = Table.read(path, format=fmt)
+            tab = Table.read(path, format=_ASTROPY_FORMATS[suffix])
             units = {c: tab[c].unit for c in tab.colnames}
             df = tab.to_pandas()
         elif suffix in (".parquet", ".pq"):
             df = pd.read_parquet(path)
         else:
-            raise SampleError(f"{where}: unknown format {path.suffix!r} (use .csv, .ecsv, .parquet or .fits)")
+            raise SampleError(
+                f"{where}: unknown format {path.suffix!r} (use .csv, .tsv, .ecsv, .parquet, .fits, .vot or .tbl)"
+            )
     except SampleError:
         raise
     except pd.errors.EmptyDataError:
