@@ -2,9 +2,15 @@
 
 import sys
 
-from benchmarks import features, lcstore, mocksky, scale
+from benchmarks import features, lcstore, mocksky, objecttable, scale
 
-RUNNERS = {"mocksky": mocksky.main, "lcstore": lcstore.main, "features": features.main, "scale": scale.main}
+RUNNERS = {
+    "mocksky": mocksky.main,
+    "lcstore": lcstore.main,
+    "features": features.main,
+    "scale": scale.main,
+    "objecttable": objecttable.main,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in RUNNERS:

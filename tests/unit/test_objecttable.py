@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from agnlc.core.tables import validate
 from agnlc.objecttables.contract import MERGED_SCHEMA, S82_SCHEMA
@@ -209,3 +210,53 @@ def _empty_rows_like(n):
     from agnlc.objecttables.rows import _empty_rows
 
     return _empty_rows(S82_SCHEMA, n)
+
+
+def _synthetic_s82(n, seed=3):
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(_empty_rows_like(n))
+    df["objectId"] = np.sort(rng.choice(10**9, n, replace=False))
+    df["ra"], df["dec"] = rng.uniform(34, 37, n), rng.uniform(-6, -4, n)
+    return df
+
+
+def test_streamed_merge_equals_the_in_memory_merge(tmp_path):
+    """Stripe 82 in batches of 7 rows against the whole XMM-LSS table: the same rows, sorted."""
+    from agnlc.objecttables.merge import merge_stream
+
+    s82 = _synthetic_s82(100)
+    xmm = pd.DataFrame(_empty_rows_like(12))
+    pick = np.arange(0, 100, 9)[:11]
+    xmm["objectId"] = np.r_[s82["objectId"].to_numpy()[pick[:5]] + 1, s82["objectId"].to_numpy()[pick[5:]], 2 * 10**9]
+    xmm["ra"] = np.r_[s82["ra"].to_numpy()[pick] + 0.3 / 3600, 36.0]
+    xmm["dec"] = np.r_[s82["dec"].to_numpy()[pick], -5.0]
+    whole = merge_tables(s82, xmm, 1.0)
+    parts = list(merge_stream((s82.iloc[i : i + 7] for i in range(0, 100, 7)), xmm, 1.0))
+    streamed = pd.concat(parts, ignore_index=True)
+    pd.testing.assert_frame_equal(streamed, whole)
+    assert len(whole) == 100 - 11 + 12 and whole["objectId"].is_monotonic_increasing
+
+
+def test_gather_writes_shard_by_shard_and_refuses_out_of_order_shards(tmp_path):
+    from agnlc.core.io import read_metadata, read_table, table_writer
+    from agnlc.objecttables.merge import gather_parts
+
+    s82 = _synthetic_s82(30)
+    paths = []
+    for k, lo in enumerate((0, 10, 20)):
+        p = tmp_path / f"{k}.parquet"
+        s82.iloc[lo : lo + 10].iloc[::-1].to_parquet(p)  # each shard unsorted inside
+        paths.append(p)
+    out = tmp_path / "field.parquet"
+    with table_writer(out, S82_SCHEMA, {"stage": "test"}) as write:
+        assert gather_parts(paths, read_table, write) == 30
+    back = read_table(out)
+    assert list(back["objectId"]) == list(s82["objectId"]) and read_metadata(out) == {"stage": "test"}
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(out).metadata.num_row_groups == 3  # one row group per shard
+    bad = tmp_path / "bad.parquet"
+    with pytest.raises(ValueError, match=r"0.parquet: objectIds start at .*, not after the previous shard"):
+        with table_writer(bad, S82_SCHEMA) as write:
+            gather_parts([paths[1], paths[0]], read_table, write)
+    assert not bad.exists()  # nothing half-written

@@ -81,7 +81,7 @@ rule objecttable_field:
     benchmark:
         "results/benchmarks/objecttable/{field}.tsv",
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
     conda:
         "../../envs/tables.yaml"
     script:
@@ -102,7 +102,7 @@ rule objecttable:
     benchmark:
         "results/benchmarks/objecttable/merged.tsv",
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
     conda:
         "../../envs/tables.yaml"
     script:

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "read_metadata",
     "read_table",
     "remove_stale",
+    "table_writer",
     "write_json",
     "write_table",
 ]
@@ -113,6 +114,30 @@ def write_table(
     with atomic_path(path) as tmp:
         pq.write_table(table, tmp, row_group_size=row_group_size, compression="zstd")
     return df
+
+
+@contextlib.contextmanager
+def table_writer(
+    path: str | os.PathLike[str], schema: TableSchema, provenance: dict[str, Any] | None = None
+) -> Iterator[Callable[[pd.DataFrame], None]]:
+    """Write a Parquet table piece by piece, atomically: yields ``write(df)``.
+
+    Each call validates ``df`` against ``schema`` and appends it as one row group, so a table of
+    any length is written holding one piece in memory. The file appears at ``path`` (with the
+    provenance record) only when the block ends without an exception.
+    """
+    arrow = schema.arrow_schema()
+    meta = dict(arrow.metadata or {})
+    meta[META_KEY] = json.dumps(provenance or {}, sort_keys=True, default=str).encode()
+    arrow = arrow.with_metadata(meta)
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, arrow, compression="zstd") as writer:
+
+        def write(df: pd.DataFrame) -> None:
+            df = validate(df, schema, where=str(path))
+            table = pa.Table.from_pandas(df, schema=schema.arrow_schema(), preserve_index=False)
+            writer.write_table(table.replace_schema_metadata(arrow.metadata))
+
+        yield write
 
 
 def read_table(path: str | os.PathLike[str], columns: list[str] | None = None) -> pd.DataFrame:
