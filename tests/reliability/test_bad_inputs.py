@@ -79,8 +79,6 @@ def _fits_gz(df: pd.DataFrame, units: dict) -> bytes:
     return gzip.compress(buf.getvalue())
 
 
-
-
 def _astropy_bytes(fmt: str, units: dict | None = None) -> bytes:
     """The two test rows written by astropy in ``fmt`` (VOTable, IPAC, ECSV)."""
     from astropy.table import Table
