@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 CORES ?= 2
+TINY_TESTS := tests/workflow/test_tiny_run.py tests/workflow/test_slurm.py
 
 .PHONY: setup run test reliability lint report lock clean
 
@@ -26,7 +27,12 @@ run: setup
 test: setup
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/snakemake --lint
-	$(BIN)/python -m pytest
+	@# two pytest processes side by side: the tiny run and its SLURM twin (one shared session fixture,
+	@# mostly waiting on Snakemake and SLURM) and everything else; both must pass
+	@$(BIN)/python -m pytest $(TINY_TESTS) --durations=10 > .pytest-tiny.log 2>&1 & tiny=$$!; \
+	$(BIN)/python -m pytest $(foreach t,$(TINY_TESTS),--ignore=$(t)) --durations=15; rest=$$?; \
+	wait $$tiny; tinyrc=$$?; echo "== $(TINY_TESTS) =="; cat .pytest-tiny.log; rm -f .pytest-tiny.log; \
+	test $$rest -eq 0 && test $$tinyrc -eq 0
 
 reliability: setup
 	$(BIN)/python -m pytest tests/reliability --reliability -v
