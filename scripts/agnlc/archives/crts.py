@@ -107,13 +107,21 @@ def read_csv(text: str, where: str = "CRTS CSV") -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
         raise ArchiveError(f"{NAME}: {where} lacks column(s) {missing} (header {list(df.columns)})")
+    bad = _first_bad_number(df)
+    if bad:
+        raise ArchiveError(f"{NAME}: {where} line {bad[0]}: {bad[1]} is not a finite number")
+    return df
+
+
+def _first_bad_number(df: pd.DataFrame) -> tuple[int, str, int] | None:
+    """``(file line, column, count)`` of the first row whose Mag/Magerr/RA/Dec/MJD is not a
+    finite number (line 1 is the header), or None."""
     num = df[["Mag", "Magerr", "RA", "Dec", "MJD"]].apply(pd.to_numeric, errors="coerce")
     bad = ~np.isfinite(num.to_numpy(float)).all(axis=1)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        field = num.columns[~np.isfinite(num.iloc[i].to_numpy(float))][0]
-        raise ArchiveError(f"{NAME}: {where} line {i + 2}: {field} is not a finite number")
-    return df
+    if not bad.any():
+        return None
+    i = int(np.flatnonzero(bad)[0])
+    return i + 2, str(num.columns[~np.isfinite(num.iloc[i].to_numpy(float))][0]), int(bad.sum())
 
 
 class MirrorCgi:
@@ -139,14 +147,10 @@ class MirrorCgi:
             missing = [c for c in COLUMNS if c not in df.columns]
             if missing:
                 raise ArchiveError(f"{NAME}: mirror file {path} line 1: column(s) {missing} missing")
-            num = df[["Mag", "Magerr", "RA", "Dec", "MJD"]].apply(pd.to_numeric, errors="coerce")
-            bad = ~np.isfinite(num.to_numpy(float)).all(axis=1)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                field = num.columns[~np.isfinite(num.iloc[i].to_numpy(float))][0]
+            bad = _first_bad_number(df)
+            if bad:
                 raise ArchiveError(
-                    f"{NAME}: mirror file {path} line {i + 2}: {field} is not a finite number "
-                    f"({int(bad.sum())} such line(s))"
+                    f"{NAME}: mirror file {path} line {bad[0]}: {bad[1]} is not a finite number ({bad[2]} such line(s))"
                 )
             self._pixels[path] = df
         return self._pixels[path]

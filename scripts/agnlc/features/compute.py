@@ -34,7 +34,7 @@ from agnlc.features.definitions import (
     flag_counts,
     lc_feature_column,
 )
-from agnlc.features.guard import FailureLog, attempt
+from agnlc.features.guard import FailureLog, attempt, batch_or_each
 from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period_flagged
 
 _log = logging.getLogger(__name__)
@@ -146,28 +146,6 @@ def _merge_duplicate_epochs(det: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     return merged.reset_index(drop=True), np.unique(multi["objectid"].to_numpy())
 
 
-def _licu_batch(
-    ext: licu.Extractor, arr: pa.ListArray, ncol: int
-) -> tuple[np.ndarray, np.ndarray, BaseException | None]:
-    """The extractor on all light curves at once; on failure, one by one (only failures are NaN)."""
-    fields = {"t": "t", "m": "m", "sigma": "sigma"}
-    res, exc = attempt(lambda: ext.many(arr, arrow_fields=fields, fill_value=np.nan, sorted=True, n_jobs=1))
-    failed = np.zeros(len(arr), bool)
-    if exc is None:
-        return np.asarray(res, dtype=np.float64).reshape(len(arr), ncol), failed, None
-    out = np.full((len(arr), ncol), np.nan)
-    first = None
-    for k in range(len(arr)):
-        v = arr[k].values
-        one = (v.field("t").to_numpy(), v.field("m").to_numpy(), v.field("sigma").to_numpy())
-        res, exc = attempt(lambda one=one: ext(*one, fill_value=np.nan, sorted=True))
-        if exc is None:
-            out[k] = res
-        else:
-            failed[k], first = True, first or exc
-    return out, failed, first
-
-
 def compute_features(
     lc: pd.DataFrame,
     objectids: np.ndarray,
@@ -231,7 +209,7 @@ def compute_features(
             constant = spread == 0
             flags[rows[constant]] |= FEATURE_FLAGS["constant"]
             arr = _arrow_lcs(t, m, s, cg)
-            res, bad, exc = _licu_batch(ext, arr, len(ext.names))
+            res, bad, exc = batch_or_each(ext, arr, len(ext.names))
             for i in np.flatnonzero(bad):
                 failures(uid[rows[i]], ob, "light-curve extractor", exc)
             flags[rows[bad]] |= FEATURE_FLAGS["nonperiodic_failed"]

@@ -11,7 +11,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-__all__ = ["FATAL", "FailureLog", "attempt"]
+import numpy as np
+
+__all__ = ["FATAL", "FailureLog", "attempt", "batch_or_each"]
 
 #: Exceptions that stop the job rather than one object.
 FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit)
@@ -27,6 +29,32 @@ def attempt(fn: Callable[..., T], *args: Any) -> tuple[T | None, BaseException |
         raise
     except BaseException as exc:  # PanicException derives from BaseException
         return None, exc
+
+
+def batch_or_each(evaluator: Any, lcs: Any, ncol: int) -> tuple[np.ndarray, np.ndarray, BaseException | None]:
+    """A light-curve evaluator (feature extractor or periodogram) on a batch of light curves.
+
+    One batched call on the Arrow ``List<Struct<t, m, sigma>>`` ``lcs``; if it fails, one call per
+    light curve, so that only the failing ones are lost. Returns ``(values (n, ncol), failed (n,),
+    the first failure or None)``.
+    """
+    fields = {"t": "t", "m": "m", "sigma": "sigma"}
+    n = len(lcs)
+    failed = np.zeros(n, bool)
+    res, exc = attempt(lambda: evaluator.many(lcs, arrow_fields=fields, fill_value=np.nan, sorted=True, n_jobs=1))
+    if exc is None:
+        return np.asarray(res, dtype=np.float64).reshape(n, ncol), failed, None
+    out = np.full((n, ncol), np.nan)
+    first = None
+    for k in range(n):
+        v = lcs[k].values
+        one = (v.field("t").to_numpy(), v.field("m").to_numpy(), v.field("sigma").to_numpy())
+        res, exc = attempt(lambda one=one: evaluator(*one, fill_value=np.nan, sorted=True))
+        if exc is None:
+            out[k] = res
+        else:
+            failed[k], first = True, first or exc
+    return out, failed, first
 
 
 class FailureLog:

@@ -34,7 +34,7 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from agnlc.features.definitions import FEATURE_FLAGS
-from agnlc.features.guard import attempt
+from agnlc.features.guard import attempt, batch_or_each
 
 __all__ = ["N_HARMONICS", "PeriodSearch", "harmonic_features", "multiband_period", "multiband_period_flagged"]
 
@@ -105,27 +105,11 @@ def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, peaks: NDArray, floor: f
 
 
 def _peaks(lc: pa.ListArray, search: PeriodSearch) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """The three highest periodogram peaks of each light curve, ``(len(lc), 6)``, and which failed.
-
-    One batched Rust call; if it fails, one call per light curve so that only the failing ones
-    are lost.
-    """
+    """The three highest periodogram peaks of each light curve, ``(len(lc), 6)``, and which failed
+    (one batched Rust call; one call per light curve only if the batch fails)."""
     pg = licu.Periodogram(peaks=3, freqs=search.angular_grid, fast=True)
-    fields = {"t": "t", "m": "m", "sigma": "sigma"}
-    failed = np.zeros(len(lc), bool)
-    res, exc = attempt(lambda: pg.many(lc, arrow_fields=fields, fill_value=np.nan, sorted=True, n_jobs=1))
-    if exc is None:
-        return np.asarray(res, dtype=np.float64).reshape(len(lc), 6), failed
-    out = np.full((len(lc), 6), np.nan)
-    for k in range(len(lc)):
-        v = lc[k].values
-        one = (v.field("t").to_numpy(), v.field("m").to_numpy(), v.field("sigma").to_numpy())
-        res, exc = attempt(lambda one=one: pg(*one, fill_value=np.nan, sorted=True))
-        if exc is None:
-            out[k] = res
-        else:
-            failed[k] = True
-    return out, failed
+    values, failed, _ = batch_or_each(pg, lc, 6)
+    return values, failed
 
 
 def harmonic_features(
