@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from agnlc.core.io import content_hash
 
-REPO = Path(__file__).resolve().parents[2]
+#: the checkout the tests come from
+SOURCE = Path(__file__).resolve().parents[2]
+
+
+def _workflow_copy(source: Path) -> Path:
+    """A private copy of the workflow (Snakefile, rules, library, resources) for this test process.
+
+    `make test` runs two pytest processes side by side, and some tests edit a library module to
+    check what a rerun replans: on a shared checkout that edit (and its future time stamp) would
+    reach the other process's runs. Every Snakemake run of a test process uses its own copy.
+    """
+    dest = Path(tempfile.mkdtemp(prefix="agnlc-workflow-"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+    for name in ("Snakefile", "config.yaml", "pyproject.toml"):
+        shutil.copy2(source / name, dest / name)
+    for name in ("workflow", "scripts", "resources", "envs", "profiles", "docs", "tests/data", "tests/slurm"):
+        shutil.copytree(source / name, dest / name, ignore=ignore)
+    atexit.register(shutil.rmtree, dest, ignore_errors=True)
+    return dest
+
+
+#: the workflow every test runs (a copy of SOURCE, see :func:`_workflow_copy`)
+REPO = _workflow_copy(SOURCE)
 TINY = REPO / "tests" / "data" / "tiny.yaml"
 
 

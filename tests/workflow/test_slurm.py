@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.workflow.conftest import REPO, TINY, output_hashes
+from tests.workflow.conftest import REPO, SOURCE, TINY, output_hashes
 
 pytestmark = pytest.mark.workflow
 
@@ -87,5 +87,5 @@ def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_
     assert not differ, f"outputs differ between the local and the SLURM run: {differ}"
     record = {"wall_s": round(wall, 1), "slurm_jobs": len(submitted), "finished_jobs": n_jobs, "outputs": len(local),
               "cluster_jobs_at_500k_targets": at_500k}  # fmt: skip
-    (REPO / "benchmarks" / "out").mkdir(parents=True, exist_ok=True)
-    (REPO / "benchmarks" / "out" / "slurm_tiny.json").write_text(json.dumps(record, indent=2) + "\n")
+    (SOURCE / "benchmarks" / "out").mkdir(parents=True, exist_ok=True)
+    (SOURCE / "benchmarks" / "out" / "slurm_tiny.json").write_text(json.dumps(record, indent=2) + "\n")
