@@ -205,15 +205,9 @@ def run_adapter(
             if failed:
                 status["n_targets_failed"] = len(failed)
                 if len(lc) == 0 and len(failed) >= len(targets):  # nothing readable at all: an error
-                    status.update(
-                        status="error",
-                        reason=f"every target failed: {'; '.join(_summarise(failed, 3))}",
-                        rows=0,
-                        n_targets_with_data=0,
-                        attempts=attempts,
-                        elapsed_s=round(time.monotonic() - t0, 3),
+                    return schema.empty(), _error(
+                        status, f"every target failed: {'; '.join(_summarise(failed, 3))}", attempts, t0
                     )
-                    return schema.empty(), status
             status.update(
                 status="ok" if len(lc) else "empty",
                 reason=_partial_reason(failed) if len(lc) else _empty_reason(notes),
@@ -230,15 +224,20 @@ def run_adapter(
                 sleep(settings.backoff_s * (2**attempt))
         finally:
             _NOTES.reset(token)
+    return schema.empty(), _error(status, last, attempts, t0)
+
+
+def _error(status: dict[str, Any], reason: str, attempts: int, t0: float) -> dict[str, Any]:
+    """``status`` completed as an ``error`` with ``reason`` (no rows)."""
     status.update(
         status="error",
-        reason=last,
+        reason=reason,
         rows=0,
         n_targets_with_data=0,
         attempts=attempts,
         elapsed_s=round(time.monotonic() - t0, 3),
     )
-    return schema.empty(), status
+    return status
 
 
 def _summarise(notes: list[str], most: int = 20) -> list[str]:

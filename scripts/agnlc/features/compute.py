@@ -203,10 +203,8 @@ def compute_features(
             cg = counts[good]
             rows = np.flatnonzero(good)
             seg = np.repeat(np.arange(len(cg)), cg)
-            spread = np.maximum.reduceat(m, np.r_[0, np.cumsum(cg)[:-1]]) - np.minimum.reduceat(
-                m, np.r_[0, np.cumsum(cg)[:-1]]
-            )
-            constant = spread == 0
+            offs = np.r_[0, np.cumsum(cg)]
+            constant = np.maximum.reduceat(m, offs[:-1]) == np.minimum.reduceat(m, offs[:-1])
             flags[rows[constant]] |= FEATURE_FLAGS["constant"]
             arr = _arrow_lcs(t, m, s, cg)
             res, bad, exc = batch_or_each(ext, arr, len(ext.names))
@@ -220,12 +218,13 @@ def compute_features(
                     nonp[rows, k] = np.where(bad, np.nan, v)
             var = ~constant
             vrows = np.flatnonzero(var)
-            vals, hbad = harmonic_features(arr.take(pa.array(vrows)), settings.search, settings.periodic_min_epochs)
+            vals, hbad, hexc = harmonic_features(
+                arr.take(pa.array(vrows)), settings.search, settings.periodic_min_epochs
+            )
             per[rows[vrows], 4:] = vals
             for i in vrows[hbad]:
-                failures(uid[rows[i]], ob, "harmonic fit", RuntimeError("periodogram or least-squares fit raised"))
+                failures(uid[rows[i]], ob, "harmonic fit", hexc)
             flags[rows[vrows[hbad]]] |= FEATURE_FLAGS["harmonic_failed"]
-            offs = np.r_[0, np.cumsum(cg)]
             for i in vrows:  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]

@@ -7,7 +7,7 @@ carry each feature's unit and definition. The code that computes them is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 N_LC_NONPERIODIC = 29
 N_LC_PERIODIC = 33
@@ -65,11 +65,11 @@ def lc_feature_column(kind: str, index: int, band: str) -> str:
     return f"{kind}[{index}]_{band}"
 
 
-def flag_counts(flags: Iterable[int]) -> dict[str, int]:
+def flag_counts(flags: Sequence[int]) -> dict[str, int]:
     """How many objects carry each :data:`FEATURE_FLAGS` reason (reasons with zero omitted)."""
     import numpy as np
 
-    arr = np.asarray(list(flags) if not hasattr(flags, "__len__") else flags, dtype=np.int64)
+    arr = np.asarray(flags, dtype=np.int64)
     out = {name: int(np.count_nonzero(arr & bit)) for name, bit in FEATURE_FLAGS.items()}
     return {k: v for k, v in out.items() if v}
 

@@ -104,17 +104,9 @@ def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, peaks: NDArray, floor: f
     return row
 
 
-def _peaks(lc: pa.ListArray, search: PeriodSearch) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """The three highest periodogram peaks of each light curve, ``(len(lc), 6)``, and which failed
-    (one batched Rust call; one call per light curve only if the batch fails)."""
-    pg = licu.Periodogram(peaks=3, freqs=search.angular_grid, fast=True)
-    values, failed, _ = batch_or_each(pg, lc, 6)
-    return values, failed
-
-
 def harmonic_features(
     lc: pa.ListArray, search: PeriodSearch, min_epochs: int
-) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+) -> tuple[NDArray[np.float64], NDArray[np.bool_], BaseException | None]:
     """lcPeriodic[4..32] for a batch of single-band light curves.
 
     Parameters
@@ -132,19 +124,22 @@ def harmonic_features(
         Shape ``(len(lc), 29)``, columns in :func:`agnlc.features.definitions.richards_names` order.
     failed : numpy.ndarray
         Boolean ``(len(lc),)``: the periodogram or the fit raised for this light curve (its row is NaN).
+    first_failure : BaseException or None
+        The first exception raised, for the log.
     """
     n = len(lc)
     out = np.full((n, 29), np.nan)
     failed = np.zeros(n, bool)
     if n == 0:
-        return out, failed
+        return out, failed, None
     offsets = lc.offsets.to_numpy()
     need = max(min_epochs, 2 * N_HARMONICS + 3)
     eligible = np.flatnonzero(np.diff(offsets) >= need)
     if len(eligible) == 0:
-        return out, failed
+        return out, failed, None
     peaks = np.full((n, 6), np.nan)  # period_0, period_s_to_n_0, period_1, ...
-    peaks[eligible], failed[eligible] = _peaks(lc.take(pa.array(eligible)), search)
+    pg = licu.Periodogram(peaks=3, freqs=search.angular_grid, fast=True)
+    peaks[eligible], failed[eligible], first = batch_or_each(pg, lc.take(pa.array(eligible)), 6)
     vals = lc.values
     t_all = vals.field("t").to_numpy()
     m_all = vals.field("m").to_numpy()
@@ -157,8 +152,8 @@ def harmonic_features(
         if exc is None:
             out[k] = row
         else:
-            failed[k] = True
-    return out, failed
+            failed[k], first = True, first or exc
+    return out, failed, first
 
 
 #: Bytes of design-matrix work per chunk of trial frequencies in :func:`_multiband_chi2`.

@@ -354,10 +354,12 @@ def _text_column(col: pd.Series) -> pd.Series:
     """
     if pd.api.types.is_float_dtype(col.dtype):
         v = col.to_numpy(float)
-        ints = np.isfinite(v) & (v == np.round(v))
-        text = pd.Series(np.where(ints, pd.Series(v).map(lambda x: f"{x:.0f}" if np.isfinite(x) else ""),
-                                  col.astype(str)), index=col.index)  # fmt: skip
-        return text.where(np.isfinite(v), "").str.strip()
+        finite = np.isfinite(v)
+        text = col.astype(str).to_numpy(dtype=object)
+        ints = finite & (v == np.round(v))
+        text[ints] = v[ints].astype(np.int64).astype(str)
+        text[~finite] = ""
+        return pd.Series(text, index=col.index, dtype=object).str.strip()
     return col.astype(object).where(col.notna(), "").astype(str).str.strip()
 
 
