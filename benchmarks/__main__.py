@@ -2,12 +2,13 @@
 
 import sys
 
-from benchmarks import features, lcstore, mocksky, objecttable, scale
+from benchmarks import feature_object, features, lcstore, mocksky, objecttable, scale
 
 RUNNERS = {
     "mocksky": mocksky.main,
     "lcstore": lcstore.main,
     "features": features.main,
+    "feature_object": feature_object.main,
     "scale": scale.main,
     "objecttable": objecttable.main,
 }

@@ -102,3 +102,71 @@ def test_harmonic_features_recover_a_periodic_signal():
     assert row["lcPeriodic[5]_g"] == pytest.approx(0.1, abs=0.02)  # second harmonic amplitude
     assert row["lcPeriodic[31]_g"] < 0.05  # freq_varrat: the f1 model removes > 95 % of the variance
     assert row["period_days"] == pytest.approx(0.613, rel=1e-3) and row["period_fap"] < 1e-10
+
+
+def test_exact_power_equals_light_curve_direct_periodogram():
+    """The refinement's exact sums are light-curve's direct Lomb–Scargle power (psd normalisation)."""
+    import light_curve as licu
+
+    from agnlc.features.periodic import _ls_power
+
+    rng = np.random.default_rng(4)
+    t = np.sort(rng.uniform(51000, 54300, 70))
+    m = 19 + 0.3 * np.sin(2 * np.pi * t / 0.57) + rng.normal(0, 0.05, 70)
+    grid = np.linspace(0, 2 * np.pi * 10, 2**12 + 1)
+    fr, p = licu.Periodogram(freqs=grid, fast=False).freq_power(t, m)
+    k = np.arange(1, len(grid), 7)
+    np.testing.assert_allclose(_ls_power(t, m, fr[k] / (2 * np.pi)), p[k], rtol=1e-8, atol=1e-10 * p.max())
+
+
+def test_band_periodograms_sum_to_light_curve_multiband():
+    """The multi-band candidates come from the χ²-weighted sum of the band periodograms, which is
+    light-curve's multiband periodogram: checked here so that a change in light-curve shows."""
+    import light_curve as licu
+
+    rng = np.random.default_rng(5)
+    t = np.sort(rng.uniform(51000, 54300, 300))
+    b = np.array(list("ugriz"))[rng.integers(0, 5, 300)]
+    m = rng.normal(19, 0.2, 300) + 0.5 * (b == "g") + 0.2 * np.sin(2 * np.pi * t / 0.61)
+    s = np.full(300, 0.02)
+    grid = PeriodSearch(log2_n_freq=12).angular_grid
+    _, joint = licu.Periodogram(freqs=grid, fast=True, bands=list("ugriz")).freq_power(t, m, s, b)
+    pg = licu.Periodogram(freqs=grid, fast=True)
+    acc, wsum = 0.0, 0.0
+    for band in "ugriz":
+        k = b == band
+        w = np.sum((m[k] - m[k].mean()) ** 2 / s[k] ** 2)
+        acc, wsum = acc + w * pg.freq_power(t[k], m[k])[1], wsum + w
+    np.testing.assert_allclose(acc / wsum, joint, rtol=1e-10, atol=1e-12)
+
+
+def test_refined_peaks_find_the_frequency_between_coarse_grid_points():
+    """A coarse grid (step ≈ 1/baseline) samples the peak off its top; the exact refinement finds it."""
+    import light_curve as licu
+
+    from agnlc.features.periodic import refined_peaks
+
+    rng = np.random.default_rng(6)
+    t = np.sort(rng.uniform(51000, 54300, 80))
+    f_true = 1 / 0.6137
+    m = 19 + 0.3 * np.sin(2 * np.pi * f_true * t) + rng.normal(0, 0.03, 80)
+    search = PeriodSearch(log2_n_freq=15)
+    _, p = licu.Periodogram(freqs=search.angular_grid, fast=True).freq_power(t, m)
+    freqs, signif = refined_peaks(t, m, p, search)
+    assert abs(freqs[0] - f_true) < 0.02 / (t[-1] - t[0])  # a fiftieth of a peak width
+    assert signif[0] > 5 and np.all(np.diff(signif) <= 0)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_half_frequency_candidates_do_not_double_plain_periods(seed):
+    """The f/2 candidates (for eclipsing binaries) have as many parameters as f: without the
+    penalty a two-harmonic signal came back at twice its period (found on this test's signal)."""
+    from agnlc.features.periodic import multiband_period
+
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(51000, 54500, 250))
+    b = np.array(list("ugriz"))[rng.integers(0, 5, 250)]
+    f0 = 1 / rng.uniform(0.3, 5.0)
+    m = 18 + 0.3 * np.sin(2 * np.pi * f0 * t) + 0.1 * np.sin(4 * np.pi * f0 * t + 1.0) + rng.normal(0, 0.03, 250)
+    p, fap, _ = multiband_period(t, m, np.full(250, 0.03), b, PeriodSearch())
+    assert p == pytest.approx(1 / f0, rel=1e-3) and fap < 1e-10

@@ -18,10 +18,18 @@ __all__ = ["script_main"]
 def script_main(func: Callable[[Any], None], smk: Any) -> None:
     """Run ``func(smk)`` with logging to ``smk.log[0]``; log and re-raise any error.
 
-    Sets ``OMP_NUM_THREADS`` to the rule's thread count so numerical libraries do not
-    oversubscribe the cores the scheduler gave the job.
+    Limits the BLAS/OpenMP thread pools to the rule's thread count so numerical libraries do
+    not oversubscribe the cores the scheduler gave the job. The environment variable alone is
+    too late (numpy has loaded OpenBLAS before this runs), so the loaded pools are limited with
+    threadpoolctl; the variable is still set for child processes. A one-thread feature job spent
+    twice its CPU time in OpenBLAS's spinning second thread without this.
     """
-    os.environ.setdefault("OMP_NUM_THREADS", str(getattr(smk, "threads", 1) or 1))
+    from threadpoolctl import threadpool_limits
+
+    threads = int(getattr(smk, "threads", 1) or 1)
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    limits = threadpool_limits(limits=threads)
     log_path = smk.log[0] if len(smk.log) else None
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_path:
@@ -37,4 +45,6 @@ def script_main(func: Callable[[Any], None], smk: Any) -> None:
     except Exception:
         log.exception("rule %s failed", smk.rule)
         raise
+    finally:
+        limits.restore_original_limits()
     log.info("rule %s done in %.2f s", smk.rule, time.monotonic() - t0)

@@ -44,12 +44,10 @@ def roots(a1: float, a2: float) -> NDArray[np.complex128]:
 
 def _acf(a1: float, a2: float, b0: float, b1: float) -> tuple[tuple[complex, complex], tuple[complex, complex]]:
     """Scalar form of :func:`acf_coefficients` (called once per likelihood evaluation)."""
-    r = _roots(a1, a2)
-    c = tuple(
-        (b0 + b1 * r[k]) * (b0 - b1 * r[k]) / (-2.0 * r[k].real * (r[1 - k] - r[k]) * (r[1 - k].conjugate() + r[k]))
-        for k in range(2)
-    )
-    return c, r
+    r0, r1 = _roots(a1, a2)
+    c0 = (b0 + b1 * r0) * (b0 - b1 * r0) / (-2.0 * r0.real * (r1 - r0) * (r1.conjugate() + r0))
+    c1 = (b0 + b1 * r1) * (b0 - b1 * r1) / (-2.0 * r1.real * (r0 - r1) * (r0.conjugate() + r1))
+    return (c0, c1), (r0, r1)
 
 
 def acf_coefficients(
@@ -84,17 +82,29 @@ def from_timescales(
     return a1, a2, b0, b0 * tau_ma
 
 
+_EMPTY = np.zeros(0)
+
+
 def celerite_coefficients(a1: float, a2: float, b0: float, b1: float) -> tuple[NDArray[np.float64], ...]:
     """celerite ``(ar, cr, ac, bc, cc, dc)`` of the autocovariance: two real exponentials when
-    the AR roots are real, one complex term (``a = 2 Re C``, ``b = 2 Im C``) otherwise."""
+    the AR roots are real, one complex term (``a = 2 Re C``, ``b = 2 Im C``) otherwise.
+
+    Called at every likelihood evaluation of a DHO fit, so it builds as few arrays as possible
+    (the returned empty arrays are shared and must not be written to)."""
     c, r = _acf(float(a1), float(a2), float(b0), float(b1))
-    empty = np.zeros(0)
     if abs(r[0].imag) < 1e-12:  # two real roots: two real exponentials
-        return np.array([c[0].real, c[1].real]), np.array([-r[0].real, -r[1].real]), empty, empty, empty, empty
+        return (
+            np.array((c[0].real, c[1].real)),
+            np.array((-r[0].real, -r[1].real)),
+            _EMPTY,
+            _EMPTY,
+            _EMPTY,
+            _EMPTY,
+        )
     k = 0 if r[0].imag < 0 else 1  # r = -(c + i d) with d > 0
     a_b = 2.0 * c[k]
-    one = np.ones(1)
-    return empty, empty, one * a_b.real, one * a_b.imag, one * -r[k].real, one * -r[k].imag
+    acd = np.array((a_b.real, a_b.imag, -r[k].real, -r[k].imag))
+    return _EMPTY, _EMPTY, acd[0:1], acd[1:2], acd[2:3], acd[3:4]
 
 
 def kernel(a1: float, a2: float, b0: float, b1: float):

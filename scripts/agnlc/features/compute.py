@@ -35,7 +35,7 @@ from agnlc.features.definitions import (
     lc_feature_column,
 )
 from agnlc.features.guard import FailureLog, attempt, batch_or_each
-from agnlc.features.periodic import PeriodSearch, harmonic_features, multiband_period_flagged
+from agnlc.features.periodic import N_HARMONICS, PeriodSearch, object_periodic
 
 _log = logging.getLogger(__name__)
 
@@ -182,7 +182,8 @@ def compute_features(
     ext = licu.Extractor(*[f for _, f in _LICU])
     licu_cols = _licu_column_positions(ext)
     by_band = dict(tuple(det.groupby("band", sort=False)))
-    for band, ob in bands.items():
+    periodic = _periodic(det, bands, settings, failures)
+    for bi, (band, ob) in enumerate(bands.items()):
         sub = by_band.get(band, det.iloc[:0])
         ids = sub["objectid"].to_numpy()
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
@@ -216,16 +217,10 @@ def compute_features(
             with np.errstate(divide="ignore", invalid="ignore"):
                 for k, v in _segment_features(seg, m, s, cg).items():
                     nonp[rows, k] = np.where(bad, np.nan, v)
-            var = ~constant
-            vrows = np.flatnonzero(var)
-            vals, hbad, hexc = harmonic_features(
-                arr.take(pa.array(vrows)), settings.search, settings.periodic_min_epochs
-            )
-            per[rows[vrows], 4:] = vals
-            for i in vrows[hbad]:
-                failures(uid[rows[i]], ob, "harmonic fit", hexc)
-            flags[rows[vrows[hbad]]] |= FEATURE_FLAGS["harmonic_failed"]
-            for i in vrows:  # model fits: one optimisation per light curve
+            pos = np.searchsorted(periodic.ids, uid[rows])
+            per[rows, 4:] = periodic.harmonic[pos, bi]
+            flags[rows[periodic.harmonic_failed[pos, bi]]] |= FEATURE_FLAGS["harmonic_failed"]
+            for i in np.flatnonzero(~constant):  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
                 if cg[i] >= settings.drw_min_epochs:
@@ -259,7 +254,7 @@ def compute_features(
         out[f"featFlags_{ob}"] = out[f"featFlags_{ob}"].fillna(FEATURE_FLAGS["too_few_epochs"]).astype(np.int32)
         for c in (f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"):
             out[c] = out[c].fillna(0).astype(np.int32 if c.startswith("n") else np.int16)
-    out = out.merge(_periods(det, settings, failures), on="objectid", how="left")
+    out = out.merge(periodic.period_frame(), on="objectid", how="left")
     out["periodFlags"] = out["periodFlags"].fillna(FEATURE_FLAGS["period_too_few_epochs"]).astype(np.int32)
     return out[["objectid", *feature_columns(bands)]]
 
@@ -284,31 +279,57 @@ def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
     return pos
 
 
-def _periods(det: pd.DataFrame, settings: FeatureSettings, failures: FailureLog) -> pd.DataFrame:
-    """Multi-band period, FAP, power and reason flags per object (NaN where not searched)."""
-    ids = det["objectid"].to_numpy()
-    if not settings.multiband_period or len(ids) == 0:
+@dataclass
+class _Periodic:
+    """Per object (``ids``, sorted): harmonic features ``(n, bands, 29)``, their failures, and the
+    multi-band period ``(n, 4)``: period, FAP, power, flags."""
+
+    ids: np.ndarray
+    harmonic: np.ndarray
+    harmonic_failed: np.ndarray
+    period: np.ndarray
+
+    def period_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"objectid": np.unique(ids), "period_days": np.nan, "period_fap": np.nan, "period_power": np.nan,
-             "periodFlags": 0}
+            {"objectid": self.ids, "period_days": self.period[:, 0], "period_fap": self.period[:, 1],
+             "period_power": self.period[:, 2], "periodFlags": self.period[:, 3].astype(np.int32)}
         )  # fmt: skip
+
+
+def _periodic(det: pd.DataFrame, bands: dict[str, str], settings: FeatureSettings, failures: FailureLog) -> _Periodic:
+    """Harmonic features (bands with enough epochs and some spread) and the multi-band period of
+    every object, from one periodogram per band (:func:`agnlc.features.periodic.object_periodic`)."""
     det = det.sort_values(["objectid", "mjd"], kind="stable")
     ids = det["objectid"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
     stops = np.r_[starts[1:], len(ids)]
-    t = det["mjd"].to_numpy()
+    nb = len(bands)
+    bidx = pd.Series(det["band"].to_numpy()).map({b: i for i, b in enumerate(bands)}).to_numpy(np.intp)
+    t = det["mjd"].to_numpy(np.float64)
     m = det["mag"].to_numpy(np.float64)
     s = det["mag_err"].to_numpy(np.float64)
-    b = det["band"].to_numpy().astype(str)
-    res = np.full((len(starts), 4), np.nan)
+    # per (object, band): epochs and spread decide which bands get harmonic features
+    key = np.repeat(np.arange(len(starts)), stops - starts) * nb + bidx
+    n_ep = np.bincount(key, minlength=len(starts) * nb).reshape(-1, nb)
+    g = pd.Series(m).groupby(key)
+    spread = (g.max() - g.min()).reindex(range(len(starts) * nb), fill_value=0.0)
+    need = max(settings.min_epochs, settings.periodic_min_epochs, 2 * N_HARMONICS + 3)
+    eligible = (n_ep >= need) & (spread.to_numpy().reshape(-1, nb) > 0)
+    harm = np.full((len(starts), nb, 29), np.nan)
+    hfail = np.zeros((len(starts), nb), bool)
+    period = np.full((len(starts), 4), np.nan)
+    period[:, 3] = 0
+    names = list(bands.values())
     for i, (a, z) in enumerate(zip(starts, stops, strict=True)):
-        row, exc = attempt(multiband_period_flagged, t[a:z], m[a:z], s[a:z], b[a:z], settings.search)
-        if exc is None:
-            res[i] = row
-        else:
-            failures(ids[a], "all", "multi-band period", exc)
-            res[i, 3] = FEATURE_FLAGS["period_failed"]
-    return pd.DataFrame(
-        {"objectid": ids[starts], "period_days": res[:, 0], "period_fap": res[:, 1], "period_power": res[:, 2],
-         "periodFlags": res[:, 3].astype(np.int32)}
-    )  # fmt: skip
+        res = object_periodic(t[a:z], m[a:z], s[a:z], bidx[a:z], nb, eligible[i], settings.search,
+                              settings.multiband_period)  # fmt: skip
+        harm[i] = res.harmonic
+        for b in np.flatnonzero(eligible[i]):
+            if res.harmonic_errors[b] is not None:
+                hfail[i, b] = True
+                harm[i, b] = np.nan
+                failures(ids[a], names[b], "harmonic fit", res.harmonic_errors[b])
+        period[i] = res.period
+        if res.period_error is not None:
+            failures(ids[a], "all", "multi-band period", res.period_error)
+    return _Periodic(ids[starts], harm, hfail, period)

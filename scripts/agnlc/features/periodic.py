@@ -1,42 +1,57 @@
 """Periodic light-curve features: Richards et al. (2011) harmonic features per band and a
 multi-band period per object.
 
-Per band (``lcPeriodic[4..32]``, magnitudes): the three strongest peaks of one Lomb–Scargle
-periodogram (light-curve's fast periodogram on the fixed grid ``0..max_freq`` d⁻¹) give
-``f1, f2, f3``; a linear trend is removed, then for ``i = 1, 2, 3`` in turn four harmonics are
-fitted by least squares, ``y = c + Σ_j a_ij sin(2π j f_i t) + b_ij cos(2π j f_i t)``, and
-subtracted (prewhitening) before fitting the next frequency. Reported per frequency ``i``: the
-amplitudes ``A_ij = sqrt(a_ij² + b_ij²)`` (mag, j = 1..4), ``f_i`` (d⁻¹) and the relative
-phases ``PH'_ij = PH_ij − (j f_i / f_1) PH_11`` wrapped to (−π, π] for j = 2..4, with
-``PH_ij = atan2(b_ij, a_ij)``. Then ``freq_signif`` (the f1 peak's height above the mean power in
-units of the power's standard deviation), ``freq_signif_ratio_21`` and ``_31`` (the f2 and f3
-peaks' significance over f1's), ``freq_varrat`` (variance after removing the f1 model over
-the variance before) and ``freq_y_offset`` (the constant ``c`` of the f1 fit, mag). The peaks
-come from one periodogram rather than a fresh periodogram after each prewhitening (the
-deviation from Richards et al. that makes the search one batched Rust call).
+One fast Lomb–Scargle periodogram per band (light-curve, on the fixed grid ``0..max_freq`` d⁻¹
+with ``2**log2_n_freq + 1`` frequencies, default 2¹⁵) serves both kinds of periodic feature.
 
-Multi-band period (all bands jointly): light-curve's multiband periodogram (χ²-weighted bands)
-gives candidate frequencies (its ``n_candidates`` highest local maxima); each is refined on a
-fine local grid with a multiband Fourier model — a shared 4-harmonic shape plus one harmonic and
-a mean per band (VanderPlas & Ivezić 2015) — and the candidate of least χ² is the period. Its
-false-alarm probability is Baluev's (2008) for the one-term power of all bands together
-(per-band means removed) at that frequency, as computed by astropy.
+Per band (``lcPeriodic[4..32]``, magnitudes): the six highest local maxima of the band's
+periodogram are each refined with exact Lomb–Scargle sums on a fine grid (±1 grid step, 0.1 step
+apart), and the three highest distinct refined peaks give ``f1, f2, f3``; a linear trend is
+removed, then for ``i = 1, 2, 3`` in turn four harmonics are fitted by least squares,
+``y = c + Σ_j a_ij sin(2π j f_i t) + b_ij cos(2π j f_i t)``, and subtracted (prewhitening)
+before fitting the next frequency. Reported per frequency ``i``: the amplitudes
+``A_ij = sqrt(a_ij² + b_ij²)`` (mag, j = 1..4), ``f_i`` (d⁻¹) and the relative phases
+``PH'_ij = PH_ij − (j f_i / f_1) PH_11`` wrapped to (−π, π] for j = 2..4, with
+``PH_ij = atan2(b_ij, a_ij)``. Then ``freq_signif`` (the refined f1 peak's height above the mean
+power of the grid in units of its standard deviation, light-curve's "signal to noise"),
+``freq_signif_ratio_21`` and ``_31`` (the f2 and f3 peaks' significance over f1's),
+``freq_varrat`` (variance after removing the f1 model over the variance before) and
+``freq_y_offset`` (the constant ``c`` of the f1 fit, mag). The peaks come from one periodogram
+rather than a fresh periodogram after each prewhitening.
+
+Multi-band period (all bands jointly): the χ²-weighted sum of the band periodograms (which is
+light-curve's multiband periodogram, weights ``Σ (m − m̄)² / σ²`` per band) gives candidate
+frequencies (its ``n_candidates`` highest local maxima in ``[2 / baseline, max_freq]``); each
+is located with the exact one-term multiband power (±1 step, then ±¼ step, 9 points each); the
+candidates are compared by the χ² of a multiband Fourier model — a shared 4-harmonic shape plus
+one harmonic and a mean per band (VanderPlas & Ivezić 2015) — over ±⅜ step; half of the three
+strongest frequencies (eclipsing binaries) win only if their χ² is lower by an AIC penalty; the
+best is refined on a fine grid of 0.01 step. Its false-alarm probability is Baluev's (2008) for the one-term power of all
+bands together (per-band means removed) at that frequency, as computed by astropy.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import light_curve as licu
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from numpy.typing import NDArray
 
 from agnlc.features.definitions import FEATURE_FLAGS
-from agnlc.features.guard import attempt, batch_or_each
+from agnlc.features.guard import attempt
 
-__all__ = ["N_HARMONICS", "PeriodSearch", "harmonic_features", "multiband_period", "multiband_period_flagged"]
+__all__ = [
+    "N_HARMONICS",
+    "ObjectPeriodic",
+    "PeriodSearch",
+    "multiband_period",
+    "multiband_period_flagged",
+    "object_periodic",
+    "refined_peaks",
+]
 
 N_HARMONICS = 4
 
@@ -46,7 +61,7 @@ class PeriodSearch:
     """Frequency grid and candidate settings (config ``features.periodogram``)."""
 
     max_freq: float = 10.0  # d⁻¹
-    log2_n_freq: int = 17
+    log2_n_freq: int = 15
     n_candidates: int = 20
     error_floor_mag: float = 0.01
 
@@ -73,15 +88,13 @@ def _harmonic_fit(t: NDArray, y: NDArray, w: NDArray, f: float) -> tuple[NDArray
     return beta[1::2], beta[2::2], float(beta[0]), x @ beta
 
 
-def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, peaks: NDArray, floor: float) -> list[float]:
-    """lcPeriodic[4..32] of one light curve from its three periodogram peaks (period, S/N pairs)."""
+def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, freqs: NDArray, signif: NDArray, floor: float) -> list[float]:
+    """lcPeriodic[4..32] of one light curve from its three periodogram peaks (d⁻¹, significance)."""
     t = t - t[0]
     w = 1.0 / np.maximum(sig, floor) ** 2
     trend = np.polyfit(t, y, 1, w=np.sqrt(w))
     resid = y - np.polyval(trend, t)
     var0 = np.var(resid)
-    freqs = 1.0 / peaks[0::2]
-    signif = peaks[1::2]
     row: list[float] = []
     ph11 = c1 = varrat = np.nan
     for i in range(3):
@@ -104,58 +117,6 @@ def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, peaks: NDArray, floor: f
     return row
 
 
-def harmonic_features(
-    lc: pa.ListArray, search: PeriodSearch, min_epochs: int
-) -> tuple[NDArray[np.float64], NDArray[np.bool_], BaseException | None]:
-    """lcPeriodic[4..32] for a batch of single-band light curves.
-
-    Parameters
-    ----------
-    lc
-        Arrow ``List<Struct<t, m, sigma>>``, one light curve per element, time-sorted.
-    search
-        Frequency grid.
-    min_epochs
-        Fewer epochs than this (or than the 2 × 4 + 3 parameters) give NaN.
-
-    Returns
-    -------
-    values : numpy.ndarray
-        Shape ``(len(lc), 29)``, columns in :func:`agnlc.features.definitions.richards_names` order.
-    failed : numpy.ndarray
-        Boolean ``(len(lc),)``: the periodogram or the fit raised for this light curve (its row is NaN).
-    first_failure : BaseException or None
-        The first exception raised, for the log.
-    """
-    n = len(lc)
-    out = np.full((n, 29), np.nan)
-    failed = np.zeros(n, bool)
-    if n == 0:
-        return out, failed, None
-    offsets = lc.offsets.to_numpy()
-    need = max(min_epochs, 2 * N_HARMONICS + 3)
-    eligible = np.flatnonzero(np.diff(offsets) >= need)
-    if len(eligible) == 0:
-        return out, failed, None
-    peaks = np.full((n, 6), np.nan)  # period_0, period_s_to_n_0, period_1, ...
-    pg = licu.Periodogram(peaks=3, freqs=search.angular_grid, fast=True)
-    peaks[eligible], failed[eligible], first = batch_or_each(pg, lc.take(pa.array(eligible)), 6)
-    vals = lc.values
-    t_all = vals.field("t").to_numpy()
-    m_all = vals.field("m").to_numpy()
-    s_all = vals.field("sigma").to_numpy()
-    for k in eligible:  # the periodogram is batched above; these are three small LSQ fits per curve
-        lo, hi = offsets[k], offsets[k + 1]
-        if failed[k] or not np.isfinite(peaks[k, 0]):
-            continue
-        row, exc = attempt(_harmonic_row, t_all[lo:hi], m_all[lo:hi], s_all[lo:hi], peaks[k], search.error_floor_mag)
-        if exc is None:
-            out[k] = row
-        else:
-            failed[k], first = True, first or exc
-    return out, failed, first
-
-
 #: Bytes of design-matrix work per chunk of trial frequencies in :func:`_multiband_chi2`.
 CHUNK_BYTES = 64 * 2**20
 
@@ -169,35 +130,265 @@ def _multiband_chi2(t: NDArray, y: NDArray, w: NDArray, band: NDArray, nb: int, 
     design arrays stay below :data:`CHUNK_BYTES` whatever the number of epochs.
     """
     p = 3 * nb + 2 * (N_HARMONICS - 1)
-    per = max(1, int(CHUNK_BYTES // (8 * 6 * max(len(t), 1) * p)))
+    per = max(1, int(CHUNK_BYTES // (8 * 2 * max(len(t), 1) * (p + 4))))
     if len(freqs) > per:
         return np.concatenate(
             [_multiband_chi2(t, y, w, band, nb, freqs[i : i + per]) for i in range(0, len(freqs), per)]
         )
-    ph = 2 * np.pi * freqs[:, None] * t[None, :]
-    onehot = [(band == b).astype(float) for b in range(nb)]
-    cols = [np.broadcast_to(o, ph.shape) for o in onehot]
-    e1 = np.exp(1j * ph)  # harmonics by complex powers: one exp instead of 2 x N_HARMONICS trig calls
-    s1, c1 = e1.imag, e1.real
-    for o in onehot:
-        cols += [s1 * o, c1 * o]
-    ej = e1 * e1
-    for _ in range(N_HARMONICS - 1):
-        cols += [ej.imag, ej.real]
-        ej = ej * e1
-    x = np.stack(cols, axis=-1)
     sw = np.sqrt(w)
-    xw, yw = x * sw[None, :, None], y * sw
-    xt = xw.transpose(0, 2, 1)
-    xtx = xt @ xw  # batched BLAS products, not einsum loops
+    # the band means are in the model: removing the weighted ones first changes no χ² and keeps
+    # yᵀWy − βᵀXᵀWy (below) free of cancellation
+    mean_b = np.bincount(band, weights=w * y, minlength=nb) / np.maximum(
+        np.bincount(band, weights=w, minlength=nb), 1e-300
+    )
+    yw = (y - mean_b[band]) * sw
+    xw = np.empty((len(freqs), p, len(t)))  # design × √w, one row per column of the model
+    e1 = np.exp((2j * np.pi) * freqs[:, None] * t[None, :])  # harmonics as complex powers
+    for b in range(nb):
+        o = (band == b) * sw
+        xw[:, b, :] = o
+        xw[:, nb + 2 * b, :] = e1.imag * o
+        xw[:, nb + 2 * b + 1, :] = e1.real * o
+    ej = e1 * e1 * sw
+    for j in range(N_HARMONICS - 1):
+        xw[:, 3 * nb + 2 * j, :] = ej.imag
+        xw[:, 3 * nb + 2 * j + 1, :] = ej.real
+        ej = ej * e1
+    xtx = xw @ xw.transpose(0, 2, 1)  # batched BLAS products
     # a ridge relative to each matrix's scale: keeps a band with too few epochs for its own
     # harmonic solvable without biasing well-determined fits
     scale = np.trace(xtx, axis1=1, axis2=2) / p
     xtx = xtx + (1e-10 * scale)[:, None, None] * np.eye(p)
-    xty = xt @ yw
+    xty = xw @ yw
     beta = np.linalg.solve(xtx, xty[..., None])[..., 0]
-    r = yw[None, :] - (xw @ beta[..., None])[..., 0]
-    return np.sum(r * r, axis=1)
+    return np.maximum(yw @ yw - np.sum(beta * xty, axis=1), 0.0)
+
+
+def _ls_power(t: NDArray, y: NDArray, freqs: NDArray) -> NDArray[np.float64]:
+    """Classic Lomb–Scargle power of ``y`` at ``freqs`` (d⁻¹), direct sums, in light-curve's
+    ``psd`` normalisation (Scargle's: the least-squares fit of ``a cos + b sin`` to ``y`` about its
+    mean, ``(YC² SS − 2 YC YS CS + YS² CC) / (CC SS − CS²) / 2 var(y)``, which is the τ-shifted
+    form); equal to ``Periodogram(fast=False)`` to 1e-9. One complex exponential per (frequency,
+    epoch); frequencies are taken in chunks so that temporaries stay below :data:`CHUNK_BYTES`."""
+    per = max(1, int(CHUNK_BYTES // (16 * 3 * max(len(t), 1))))
+    if len(freqs) > per:
+        return np.concatenate([_ls_power(t, y, freqs[i : i + per]) for i in range(0, len(freqs), per)])
+    y = y - y.mean()
+    var = np.var(y, ddof=1)
+    if not var > 0:
+        return np.zeros(len(freqs))
+    e = np.exp((2j * np.pi) * np.asarray(freqs, dtype=np.float64)[:, None] * (t - t[0])[None, :])
+    yz = e @ y  # YC + i YS
+    e2 = (e * e).sum(axis=1)  # Σ cos 2ωt + i Σ sin 2ωt
+    n = len(t)
+    cc, ss, cs = (n + e2.real) / 2, (n - e2.real) / 2, e2.imag / 2
+    yc, ys = yz.real, yz.imag
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = (yc * yc * ss - 2 * yc * ys * cs + ys * ys * cc) / (cc * ss - cs * cs) / (2 * var)
+    return np.nan_to_num(p, nan=0.0, posinf=0.0)
+
+
+def _local_maxima(p: NDArray, k: int) -> NDArray[np.intp]:
+    """Indices (``>= 1``) of the grid's ``k`` highest local maxima, highest first."""
+    lm = np.flatnonzero((p[1:-1] > p[:-2]) & (p[1:-1] >= p[2:])) + 1
+    if len(lm) > k:
+        lm = lm[np.argpartition(p[lm], len(lm) - k)[len(lm) - k :]]
+    return lm[np.argsort(p[lm], kind="stable")[::-1]]
+
+
+#: Multi-band period: local maxima screened with exact sums per candidate kept, and χ² trial
+#: frequencies per candidate (over ±⅜ grid step).
+SCREEN = 4
+CHI2_POINTS = 7
+HALVES = 3
+
+#: Candidate peaks refined per band for the three harmonic-feature frequencies, and the fine
+#: grid (in units of the coarse step) that each is refined on with direct Lomb–Scargle sums.
+N_REFINE = 6
+_FINE = np.linspace(-1.0, 1.0, 21)
+
+
+def refined_peaks(
+    t: NDArray, y: NDArray, p: NDArray, search: PeriodSearch, k: int = 3
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The ``k`` strongest periodogram peaks of one band: frequencies (d⁻¹) and significances.
+
+    The ``N_REFINE`` highest local maxima of the coarse fast periodogram ``p`` (on
+    ``search``'s grid) are each refined on a fine grid of ±1 coarse step (0.1 step apart) with
+    the exact power; the ``k`` highest distinct refined peaks are returned (NaN where fewer
+    exist). Significance as light-curve's: ``(P_peak − mean P) / std P`` over the coarse grid.
+    """
+    freqs = np.full(k, np.nan)
+    signif = np.full(k, np.nan)
+    top = _local_maxima(p, N_REFINE)
+    if len(top) == 0:
+        return freqs, signif
+    step = search.step
+    fine = np.clip(top[:, None] * step + _FINE[None, :] * step, step / 10, search.max_freq)
+    pf = _ls_power(t, y, fine.ravel()).reshape(fine.shape)
+    best = np.argmax(pf, axis=1)
+    f_c, p_c = fine[np.arange(len(top)), best], pf[np.arange(len(top)), best]
+    kept: list[int] = []
+    for i in np.argsort(p_c, kind="stable")[::-1]:
+        if all(abs(f_c[i] - f_c[j]) > step / 2 for j in kept):
+            kept.append(int(i))
+        if len(kept) == k:
+            break
+    mu, sd = float(np.mean(p)), float(np.std(p, ddof=1))
+    freqs[: len(kept)] = f_c[kept]
+    signif[: len(kept)] = (p_c[kept] - mu) / sd if sd > 0 else np.nan
+    return freqs, signif
+
+
+@functools.lru_cache(maxsize=4)
+def _periodogram(search: PeriodSearch) -> licu.Periodogram:
+    """light-curve's fast periodogram on ``search``'s grid; built once (building costs ~4 ms,
+    three times a 60-epoch periodogram)."""
+    return licu.Periodogram(freqs=search.angular_grid, fast=True)
+
+
+@dataclass
+class ObjectPeriodic:
+    """Periodic features of one object: per band the 29 harmonic features, the multi-band period."""
+
+    harmonic: NDArray[np.float64]  # (n_bands, 29)
+    harmonic_errors: list[BaseException | None]
+    period: tuple[float, float, float, int]
+    period_error: BaseException | None
+
+
+def object_periodic(
+    t: NDArray[np.float64],
+    m: NDArray[np.float64],
+    sigma: NDArray[np.float64],
+    bidx: NDArray[np.intp],
+    nb: int,
+    harmonic_bands: NDArray[np.bool_],
+    search: PeriodSearch,
+    multiband: bool = True,
+) -> ObjectPeriodic:
+    """Harmonic features of the bands ``harmonic_bands`` and the multi-band period of one object.
+
+    One fast periodogram per band (light-curve, ``search``'s grid) serves both: the harmonic
+    features take each band's peaks (:func:`refined_peaks`), and the multi-band candidates are
+    the peaks of the bands' χ²-weighted sum, which is light-curve's multiband periodogram
+    exactly (the weights ``Σ (m − m̄)² / σ²`` per band). ``t`` must be sorted; each step is
+    guarded on its own, so a failure costs only its own features.
+    """
+    harm = np.full((nb, 29), np.nan)
+    errors: list[BaseException | None] = [None] * nb
+    pg = _periodogram(search)
+    powers = np.zeros((nb, len(search.angular_grid)))
+    usable = np.zeros(nb, bool)
+    sel = [np.flatnonzero(bidx == b) for b in range(nb)]
+    for b in range(nb):
+        tb, mb = t[sel[b]], m[sel[b]]
+        if not (multiband or harmonic_bands[b]) or len(tb) < 3 or np.ptp(mb) == 0 or np.ptp(tb) == 0:
+            continue
+        res, exc = attempt(pg.freq_power, tb, mb)
+        if exc is not None:
+            errors[b] = exc
+            continue
+        powers[b] = np.nan_to_num(np.asarray(res[1], dtype=np.float64))
+        usable[b] = True
+        if harmonic_bands[b]:
+            row, exc = attempt(_harmonic_band, tb, mb, sigma[sel[b]], powers[b], search)
+            if exc is None:
+                harm[b] = row
+            else:
+                errors[b] = exc
+    for b in np.flatnonzero(harmonic_bands & ~usable):
+        if errors[b] is None and len(sel[b]) and np.ptp(m[sel[b]]) > 0:
+            errors[b] = ValueError("periodogram not computed")
+    if not multiband:
+        return ObjectPeriodic(harm, errors, (np.nan, np.nan, np.nan, 0), None)
+    period, exc = attempt(_multiband_from_powers, t, m, sigma, bidx, nb, powers, usable, search)
+    if exc is not None:
+        period = (np.nan, np.nan, np.nan, FEATURE_FLAGS["period_failed"])
+    return ObjectPeriodic(harm, errors, period, exc)
+
+
+def _harmonic_band(t: NDArray, m: NDArray, sigma: NDArray, p: NDArray, search: PeriodSearch) -> list[float]:
+    freqs, signif = refined_peaks(t, m, p, search)
+    if not np.isfinite(freqs[0]):
+        return [np.nan] * 29
+    return _harmonic_row(t, m, sigma, freqs, signif, search.error_floor_mag)
+
+
+def _multiband_from_powers(
+    t: NDArray,
+    m: NDArray,
+    sigma: NDArray,
+    bidx: NDArray,
+    nb: int,
+    powers: NDArray,
+    usable: NDArray,
+    search: PeriodSearch,
+) -> tuple[float, float, float, int]:
+    """The multi-band period from the per-band coarse powers (see :func:`multiband_period_flagged`)."""
+    from astropy.timeseries import LombScargle
+
+    nan = (np.nan, np.nan, np.nan)
+    if len(t) < 2 * (2 * N_HARMONICS + 3 * nb) + 1 or np.ptp(t) <= 0:
+        return (*nan, FEATURE_FLAGS["period_too_few_epochs"])
+    s = np.hypot(sigma, search.error_floor_mag)
+    mean_b = np.bincount(bidx, weights=m, minlength=nb) / np.maximum(np.bincount(bidx, minlength=nb), 1)
+    wb = np.bincount(bidx, weights=(m - mean_b[bidx]) ** 2 / s**2, minlength=nb) * usable
+    if not wb.sum() > 0:
+        return (*nan, FEATURE_FLAGS["period_no_peak"])
+    p = wb @ powers / wb.sum()
+    step = search.step
+    f_lo, f_hi = 2.0 / (t[-1] - t[0]), search.max_freq  # at least two cycles over the baseline
+    inside = np.zeros(len(p), bool)
+    inside[int(np.floor(f_lo / step)) + 1 : int(np.floor(f_hi / step)) + 1] = True
+    lm = _local_maxima(np.where(inside, p, -np.inf), SCREEN * search.n_candidates)
+    lm = lm[inside[lm]]
+    if len(lm) == 0:
+        return (*nan, FEATURE_FLAGS["period_no_peak"])
+    tt = t - t[0]
+    w = 1.0 / s**2
+    bands = [np.flatnonzero(bidx == b) for b in np.flatnonzero(wb > 0)]
+
+    def power(f: NDArray) -> NDArray:  # the χ²-weighted multiband power, exact
+        return sum(wb[bidx[i[0]]] * _ls_power(tt[i], m[i], f) for i in bands) / wb.sum()
+
+    def locate(peak: NDArray, half: float, k: int) -> tuple[NDArray, NDArray]:
+        cand = np.clip(peak[:, None] + np.linspace(-half, half, k)[None, :] * step, f_lo, f_hi)
+        pc = power(cand.ravel()).reshape(cand.shape)
+        best = np.argmax(pc, axis=1)
+        return cand[np.arange(len(peak)), best], pc[np.arange(len(peak)), best]
+
+    # a coarse grid samples a peak anywhere within ±½ step of its top, so the candidates are
+    # screened with the exact power first: SCREEN × n_candidates local maxima, each located to
+    # ¼ step; the n_candidates highest are located to 1/32 step, then compared by the χ² of the
+    # multiband Fourier model over ±⅜ step (its minimum need not sit at the one-term peak:
+    # eclipses), then the best is refined on a fine grid
+    peak, pk = locate(lm * step, 0.5, 3)
+    peak = peak[np.argsort(pk, kind="stable")[::-1][: search.n_candidates]]
+    peak, _ = locate(peak, 0.25, 9)
+    window = np.linspace(-0.375, 0.375, CHI2_POINTS) * step
+    trial = np.clip((peak[:, None] + window[None, :]).ravel(), f_lo, f_hi)
+    chi2 = _multiband_chi2(tt, m, w, bidx, nb, trial)
+    f0, c0 = trial[np.argmin(chi2)], float(chi2.min())
+    # eclipsing binaries: the strongest one-term peak is often at twice the frequency. Half of
+    # the strongest frequencies are tried too, but the model at f/2 has as many parameters as the
+    # one at f and shares its even harmonics, so on a plain periodic signal it wins half the time
+    # by fitting noise with its odd harmonics (2 nb + 2 parameters); it must beat the best by
+    # that many parameters' worth (AIC, 2 per parameter, scaled by the reduced χ² when above 1)
+    half = peak[:HALVES] / 2
+    half = half[half > f_lo]
+    if len(half):
+        trial_h = np.clip((half[:, None] + window[None, :] / 2).ravel(), f_lo, f_hi)
+        chi2_h = _multiband_chi2(tt, m, w, bidx, nb, trial_h)
+        nu = max(len(t) - 3 * nb - 2 * (N_HARMONICS - 1), 1)
+        if chi2_h.min() < c0 - 2 * (2 * nb + 2) * max(1.0, c0 / nu):
+            f0 = trial_h[np.argmin(chi2_h)]
+    fine = np.clip(f0 + np.linspace(-0.1, 0.1, 21) * step, f_lo, f_hi)
+    f_best = float(fine[np.argmin(_multiband_chi2(tt, m, w, bidx, nb, fine))])
+    means = mean_b[bidx]
+    ls = LombScargle(t, m - means, s)
+    fap = float(ls.false_alarm_probability(float(ls.power(f_best)), method="baluev", maximum_frequency=f_hi))
+    return 1.0 / f_best, fap, float(power(np.array([f_best]))[0]), 0
 
 
 def multiband_period(
@@ -223,40 +414,26 @@ def multiband_period_flagged(
 ) -> tuple[float, float, float, int]:
     """:func:`multiband_period` and the :data:`FEATURE_FLAGS` reason bits when it is NaN.
 
-    The refined frequency stays inside ``[2 / baseline, max_freq]``: the refinement windows
-    around each candidate are clipped to that range, so the period is always positive and
-    spans at most half the baseline.
+    The search: one fast periodogram per band, their χ²-weighted sum (light-curve's multiband
+    periodogram), its ``n_candidates`` highest local maxima each located with exact sums, the
+    candidates compared by the χ² of the multiband Fourier model, the best refined on a fine
+    grid (0.01 coarse steps). The frequency stays inside ``[2 / baseline, max_freq]``, so the
+    period is always positive and spans at most half the baseline. Raises what the search
+    raises (:func:`object_periodic` guards it).
     """
-    from astropy.timeseries import LombScargle
-
-    names = sorted(set(band.tolist()))
+    names = sorted(set(np.asarray(band).tolist()))
     bidx = pd.Series(band).map({b: i for i, b in enumerate(names)}).to_numpy()
-    nb = len(names)
-    nan = (np.nan, np.nan, np.nan)
-    if len(t) < 2 * (2 * N_HARMONICS + 3 * nb) + 1 or np.ptp(t) <= 0:
-        return (*nan, FEATURE_FLAGS["period_too_few_epochs"])
     order = np.argsort(t, kind="stable")
-    t, m, sigma, band, bidx = t[order], m[order], sigma[order], band[order], bidx[order]
-    s = np.hypot(sigma, search.error_floor_mag)
-    pg = licu.Periodogram(peaks=1, freqs=search.angular_grid, fast=True, bands=names)
-    fr, p = pg.freq_power(t, m, s, band.astype(str))
-    fr = np.asarray(fr) / (2 * np.pi)
-    p = np.asarray(p)
-    f_lo, f_hi = 2.0 / (t[-1] - t[0]), search.max_freq  # at least two cycles over the baseline
-    lm = np.flatnonzero((p[1:-1] > p[:-2]) & (p[1:-1] >= p[2:])) + 1
-    lm = lm[(fr[lm] > f_lo) & (fr[lm] <= f_hi)]
-    if len(lm) == 0:
-        return (*nan, FEATURE_FLAGS["period_no_peak"])
-    top = lm[np.argsort(p[lm])[::-1][: search.n_candidates]]
-    tt = t - t[0]
-    w = 1.0 / s**2
-    cand = np.clip((fr[top][:, None] + np.linspace(-1.5, 1.5, 13)[None, :] * search.step).ravel(), f_lo, f_hi)
-    f0 = cand[np.argmin(_multiband_chi2(tt, m, w, bidx, nb, cand))]
-    fine = np.clip(f0 + np.linspace(-0.3, 0.3, 61) * search.step, f_lo, f_hi)
-    f_best = float(fine[np.argmin(_multiband_chi2(tt, m, w, bidx, nb, fine))])
-    means = pd.Series(m).groupby(bidx).transform("mean").to_numpy()
-    ls = LombScargle(t, m - means, s)
-    power = float(ls.power(f_best))
-    fap = float(ls.false_alarm_probability(power, method="baluev", maximum_frequency=search.max_freq))
-    k = int(np.argmin(np.abs(fr - f_best)))
-    return 1.0 / f_best, fap, float(p[k]), 0
+    nb = len(names)
+    res = object_periodic(
+        np.asarray(t, dtype=np.float64)[order],
+        np.asarray(m, dtype=np.float64)[order],
+        np.asarray(sigma, dtype=np.float64)[order],
+        bidx[order],
+        nb,
+        np.zeros(nb, bool),
+        search,
+    )
+    if res.period_error is not None:
+        raise res.period_error
+    return res.period
