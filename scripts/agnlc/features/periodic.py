@@ -26,8 +26,9 @@ is located with the exact one-term multiband power (±1 step, then ±¼ step, 9 
 candidates are compared by the χ² of a multiband Fourier model — a shared 4-harmonic shape plus
 one harmonic and a mean per band (VanderPlas & Ivezić 2015) — over ±⅜ step; half of the three
 strongest frequencies (eclipsing binaries) win only if their χ² is lower by an AIC penalty; the
-best is refined on a fine grid of 0.01 step. Its false-alarm probability is Baluev's (2008) for the one-term power of all
-bands together (per-band means removed) at that frequency, as computed by astropy.
+best is refined on a fine grid of 0.01 step. Its false-alarm probability is Baluev's (2008) for
+the one-term power of all bands together (per-band means removed) at that frequency, as computed
+by astropy.
 """
 
 from __future__ import annotations
