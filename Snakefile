@@ -48,6 +48,8 @@ rule all:
         rules.objecttable.output,
         expand(rules.objecttable_field.output, field=["s82", "xmmlss"]),
         rules.objecttable_schema.output,
+        rules.objecttable_hats.output,
+        HATS_LIGHTCURVES,
         FIGURES,
         rules.merge_store_index.output,
         rules.validation_features.output.report,

@@ -24,6 +24,7 @@ CONDA_NAME = {
     "yaml": "pyyaml",
     "light_curve": "light-curve-python",
     "upath": "universal_pathlib",
+    "nested_pandas": "nested-pandas",
 }
 #: conda-forge name -> pip name in requirements.lock (where they differ)
 PIP_NAME = {"light-curve-python": "light-curve", "universal_pathlib": "universal-pathlib"}

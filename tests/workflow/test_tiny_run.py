@@ -412,3 +412,39 @@ def test_editing_a_module_reruns_exactly_the_rules_that_import_it(tiny_run, modu
     assert rerun <= set(plan), (module, plan)
     assert not untouched & set(plan), (module, plan)
     assert _rules_using(path) <= set(plan)
+
+
+def test_hats_catalogues_open_and_crossmatch_with_lsdb(tiny_run):
+    """The Object tables and the light curves as HATS catalogues (issue 25): lsdb opens them, their
+    rows equal the Parquet outputs, and the Object table cross-matches with the mock PS1 object
+    catalogue (a HATS collection as IRSA serves it) exactly as a direct nearest match does."""
+    import lsdb
+    from astropy.coordinates import SkyCoord
+
+    wd = tiny_run
+    for name in ("ObjectTable", "s82ObjectTable", "xmmlssObjectTable"):
+        ref = pq.read_table(wd / f"results/{name}.parquet").to_pandas(types_mapper=pd.ArrowDtype)
+        got = lsdb.open_catalog(wd / f"results/{name}.hats").compute()
+        got = got.sort_values("objectId").reset_index(drop=True)[ref.columns]
+        pd.testing.assert_frame_equal(got, ref.sort_values("objectId").reset_index(drop=True))
+    ps1 = lsdb.open_catalog(wd / "results/mocksky/mirrors/ps1/otmo")
+    xm = lsdb.open_catalog(wd / "results/ObjectTable.hats").crossmatch(
+        ps1, radius_arcsec=1.0, n_neighbors=1, suffixes=("", "_ps1")
+    )
+    got = xm.compute()
+    obj, p = pd.read_parquet(wd / "results/ObjectTable.parquet"), ps1.compute()
+    a = SkyCoord(obj["ra"].to_numpy(), obj["dec"].to_numpy(), unit="deg")
+    b = SkyCoord(p["raMean"].to_numpy(float), p["decMean"].to_numpy(float), unit="deg")
+    idx, sep, _ = a.match_to_catalog_sky(b)
+    ok = sep.arcsec < 1.0
+    expect = dict(zip(obj["objectId"].to_numpy()[ok], p["objID"].to_numpy(np.int64)[idx[ok]], strict=True))
+    assert len(expect) > 10
+    assert dict(zip(got["objectId"].to_numpy(np.int64), got["objID_ps1"].to_numpy(np.int64), strict=True)) == expect
+    # light curves: one row per target, the merged rows nested
+    lc = lsdb.open_catalog(wd / "results/lightcurves.hats").compute().set_index("objectid")
+    targets = pd.read_parquet(wd / "results/samples/targets.parquet")
+    merged = pd.concat([pd.read_parquet(f) for f in sorted((wd / "results/lightcurves/merged").glob("*.parquet"))])
+    assert sorted(lc.index) == sorted(targets["objectid"])
+    counts = merged.groupby("objectid").size()
+    n_nested = lc["lightcurve"].map(lambda x: 0 if x is None else len(x))
+    assert (n_nested.reindex(counts.index) == counts).all() and n_nested.sum() == len(merged)

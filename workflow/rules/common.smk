@@ -157,6 +157,12 @@ def _sesar_folder():
     return str(BASEDIR / path)
 
 
+#: The Object tables written as HATS catalogues too.
+HATS_TABLES = ["ObjectTable", "s82ObjectTable", "xmmlssObjectTable"]
+
+#: The light curves as a HATS catalogue (config outputs.lightcurves_hats).
+HATS_LIGHTCURVES = ["results/lightcurves.hats"] if config["outputs"]["lightcurves_hats"] else []
+
 #: Figures of rule all; the validation figures only when there is truth to validate against.
 _SESAR = _sesar_folder()
 FIGURES = [

@@ -125,3 +125,23 @@ rule objecttable_schema:
         "../../envs/tables.yaml"
     script:
         "../../scripts/objecttable_schema.py"
+
+
+# The three Object tables also as HATS catalogues (lsdb.open_catalog opens them; same columns and
+# types), in one job: the lsdb start-up is paid once.
+rule objecttable_hats:
+    input:
+        tables=expand("results/{table}.parquet", table=HATS_TABLES),
+        code=code("objecttable_hats.py"),
+    output:
+        directory(expand("results/{table}.hats", table=HATS_TABLES)),
+    log:
+        "logs/objecttable/hats.log",
+    benchmark:
+        "results/benchmarks/objecttable/hats.tsv",
+    resources:
+        mem_mb=1000,
+    conda:
+        "../../envs/tables.yaml"
+    script:
+        "../../scripts/objecttable_hats.py"

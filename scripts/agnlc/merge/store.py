@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,6 +155,34 @@ class LightCurves:
         flt = _Filter.of(archive, band, mjd_min, mjd_max)
         for batch in self._batches(batch_size):
             yield flt.apply(batch)
+
+    def nested(
+        self,
+        objectids: Sequence[int] | np.ndarray,
+        archive: str | list[str] | None = None,
+        band: str | list[str] | None = None,
+        mjd_min: float | None = None,
+        mjd_max: float | None = None,
+    ) -> Any:
+        """A batch of objects as a nested-pandas ``NestedFrame``: one row per object
+        (``objectid``), its light curve in the nested column ``lightcurve`` (the columns of
+        :data:`agnlc.merge.hats.NESTED_COLUMNS`), filtered as :meth:`get`; the shape of
+        ``results/lightcurves.hats`` and of IRSA's ZTF HATS light curves.
+
+        Raises
+        ------
+        KeyError
+            An object is not in the store.
+        """
+        from agnlc.merge.hats import nest
+
+        ids = np.asarray(objectids, dtype=np.int64)
+        parts = [self.get(int(i), archive, band, mjd_min, mjd_max) for i in ids]
+        flat = pd.concat(parts, ignore_index=True) if parts else self._empty()
+        return nest(pd.DataFrame({"objectid": ids}), flat)
+
+    def _empty(self) -> pd.DataFrame:
+        return _ARROW_SCHEMA.empty_table().to_pandas()
 
     def _object(self, objectid: int) -> pd.DataFrame:
         raise NotImplementedError
@@ -293,6 +321,7 @@ def open_lightcurves(path: str | os.PathLike[str], **kwargs: Any) -> LightCurves
     >>> lc = lcs.get(lcs.objectids[0], band=["sdss_g", "ztf_g"])  # doctest: +SKIP
     >>> for batch in lcs.iter(batch_size=500, archive="ztf"):  # doctest: +SKIP
     ...     ...
+    >>> nf = lcs.nested(lcs.objectids[:100], band=["sdss_g"])  # nested-pandas, one row per object  # doctest: +SKIP
     """
     p = Path(path)
     if (p / "zarr.json").exists() or p.suffix == ".zarr":
