@@ -2,7 +2,7 @@
 
 import sys
 
-from benchmarks import feature_object, features, lcstore, mocksky, objecttable, scale
+from benchmarks import feature_object, features, hats_outputs, lcstore, mocksky, objecttable, scale
 
 RUNNERS = {
     "mocksky": mocksky.main,
@@ -11,6 +11,7 @@ RUNNERS = {
     "feature_object": feature_object.main,
     "scale": scale.main,
     "objecttable": objecttable.main,
+    "hats_outputs": hats_outputs.main,
 }
 
 if __name__ == "__main__":

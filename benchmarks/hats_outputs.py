@@ -1,0 +1,94 @@
+"""Cost of the HATS outputs (issue 25) against the merge and Object-table stages of the same run.
+
+Given a finished run's working directory (e.g. ``benchmarks/out/work/scale_50000`` from
+``python -m benchmarks scale --sizes 50000``), writes its three Object tables and its merged
+light curves as HATS catalogues, each in a fresh process (wall, CPU, peak RSS), into a scratch
+folder, and compares their job time with the summed job time of the run's ``merge`` and
+``objecttable`` stages (its ``benchmark:`` files).
+
+    python -m benchmarks hats_outputs --workdir benchmarks/out/work/scale_50000
+
+Target: the HATS jobs add at most 10 % to those stages' job time, and their memory does not grow
+with N (one partition in memory: at most 20,000 Object-table rows or 2,000 targets' light curves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.scale import rule_costs
+
+REPO = Path(__file__).resolve().parents[1]
+TARGET_FRACTION = 0.10
+
+_OBJECTTABLES = """
+from agnlc.objecttables.hats import objecttable_hats
+for name in ("ObjectTable", "s82ObjectTable", "xmmlssObjectTable"):
+    objecttable_hats(f"{wd}/results/{name}.parquet", f"{out}/{name}.hats", name, {})
+"""
+_LIGHTCURVES = """
+import glob
+from agnlc.merge.hats import lightcurves_hats
+lightcurves_hats(sorted(glob.glob(f"{wd}/results/lightcurves/merged/*.parquet")),
+                 f"{wd}/results/samples/targets.parquet", f"{out}/lightcurves.hats", {})
+"""
+
+
+def _timed(code: str, wd: Path, out: Path) -> dict:
+    """Run ``code`` in a fresh Python process; its wall, CPU (children) and peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    tail = "\nimport resource\nprint('PEAK_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    res = subprocess.run(
+        [sys.executable, "-c", f"wd, out = {str(wd)!r}, {str(out)!r}\n{code}{tail}"],
+        check=True,
+        cwd=REPO,
+        env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak_kb = int(res.stdout.split("PEAK_KB")[-1].split()[0])
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak_kb / 1024, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks hats_outputs")
+    ap.add_argument("--workdir", type=Path, required=True, help="a finished run (its results/ folder)")
+    ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "hats_outputs.json")
+    args = ap.parse_args(argv)
+    wd = args.workdir.resolve()
+    costs = rule_costs(wd)
+    base = costs[costs["stage"].isin(["merge", "objecttable"]) & ~costs["job"].str.contains("hats")]
+    base_s = float(base["s"].sum())
+    scratch = Path(tempfile.mkdtemp(prefix="hats_outputs_"))
+    try:
+        ot = _timed(_OBJECTTABLES, wd, scratch)
+        lc = _timed(_LIGHTCURVES, wd, scratch)
+        size = {p.name: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) for p in scratch.iterdir()}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    added = ot["wall_s"] + lc["wall_s"]
+    rec = {
+        "workdir": str(wd),
+        "merge_and_objecttable_job_s": round(base_s, 1),
+        "objecttable_hats": ot,
+        "lightcurves_hats": lc,
+        "catalogue_bytes": size,
+        "added_fraction": round(added / base_s, 3),
+        "target_fraction": TARGET_FRACTION,
+    }
+    print(json.dumps(rec, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(rec, indent=2) + "\n")
+    return 0
