@@ -99,6 +99,8 @@ def test_what_the_workflow_imports_while_parsed_is_light():
         "import sys, time; t = time.perf_counter()\n"
         "import agnlc.archives, agnlc.core.codedeps, agnlc.core.config, agnlc.objecttables.names, "
         "agnlc.samples.sizes\n"
+        # called while the workflow is parsed (common.smk): retry records, the integrity scan
+        "import agnlc.core.retry, agnlc.core.integrity\n"
         "heavy = [m for m in ('pandas', 'numpy', 'pyarrow', 'astropy', 'lsdb', 'pyvo', 'lightkurve', 'alerce')"
         " if m in sys.modules]\n"
         "print(heavy)"

@@ -28,8 +28,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 __all__ = ["Damage", "check_parquet", "check_zarr_group", "pending_rebuilds", "quarantine", "scan"]
 
 #: Folders under ``results/`` not scanned: the mock sky's mirrors are inputs (made by one job).
@@ -46,6 +44,8 @@ class Damage:
 
 def check_parquet(path: Path) -> str:
     """Empty string if ``path`` reads as Parquet (and agrees with its status record), else why not."""
+    import pyarrow.parquet as pq  # here: the workflow parse imports this module, often with nothing to check
+
     try:
         rows = pq.read_metadata(path).num_rows
     except Exception as exc:  # truncated, overwritten, not Parquet at all

@@ -18,8 +18,6 @@ import json
 import logging
 from pathlib import Path
 
-from agnlc.core.io import write_json
-
 __all__ = ["SHARD_DIRS", "failure_records", "release_failed_shards"]
 
 #: Folders (under ``results/``) whose ``<source>/<shard>.status.json`` records are checked.
@@ -57,6 +55,8 @@ def release_failed_shards(results: str | Path = "results") -> list[Path]:
             continue  # unreadable: the job's own output check reports it
         if status.get("status") != "error":
             continue
+        from agnlc.core.io import write_json  # here: the workflow parse reads records without pandas
+
         shard = status_path.name.removesuffix(".status.json")
         record = status_path.with_name(f"{shard}.failed.json")
         write_json(status, record)
