@@ -48,11 +48,11 @@ rule merge_store_index:
 
 # The merged light curves as a HATS catalogue: one row per target, a nested lightcurve column
 # (config outputs.lightcurves_hats).
-rule lightcurves_hats:
+rule merge_lightcurves_hats:
     input:
         merged=gather.split("results/lightcurves/merged/{scatteritem}.parquet"),
         targets=rules.targets.output[0],
-        code=code("lightcurves_hats.py"),
+        code=code("merge_lightcurves_hats.py"),
     output:
         directory("results/lightcurves.hats"),
     log:
@@ -64,4 +64,4 @@ rule lightcurves_hats:
     conda:
         "../../envs/tables.yaml"
     script:
-        "../../scripts/lightcurves_hats.py"
+        "../../scripts/merge_lightcurves_hats.py"

@@ -1,4 +1,4 @@
-"""Rule lightcurves_hats: the merged light curves as a HATS catalogue with a nested lightcurve column."""
+"""Rule merge_lightcurves_hats: the merged light curves as a HATS catalogue with a nested lightcurve column."""
 
 import logging
 
@@ -12,7 +12,7 @@ def main(smk):
     archives = {}
     for path in smk.input.merged:
         archives.update(read_metadata(path).get("archives", {}))
-    prov = provenance.build("lightcurves_hats", {}, unit="flux nJy, mjd MJD, mag AB", archives=archives)
+    prov = provenance.build("merge_lightcurves_hats", {}, unit="flux nJy, mjd MJD, mag AB", archives=archives)
     lightcurves_hats(smk.input.merged, smk.input.targets, smk.output[0], prov)
     logging.getLogger("agnlc.merge.hats").info("%d shards -> %s", len(smk.input.merged), smk.output[0])
 
