@@ -211,3 +211,12 @@ def _drw_quasar(seed: int, n: int = 60, tau: float = 300.0) -> tuple[np.ndarray,
         a = np.exp(-(t[i] - t[i - 1]) / tau)
         x[i] = a * x[i - 1] + np.sqrt(1 - a * a) * 0.3 * rng.normal()
     return np.repeat(t, 5), 19 + np.repeat(x, 5) + rng.normal(0, 0.03, 5 * n), np.tile(np.array(list("ugriz")), n)
+
+
+def test_no_detections_at_all_give_flagged_rows():
+    """A shard whose targets have no light curve (a sample outside every archive): one row per
+    target, every feature NaN, too-few-epochs flags (formerly a zip() length error)."""
+    lc = _lc(1, np.zeros(0), np.zeros(0), np.zeros(0))
+    out = compute_features(lc, np.array([1, 2, 3]), BANDS, FAST)
+    assert list(out["objectid"]) == [1, 2, 3]
+    assert (out["periodFlags"] == F["period_too_few_epochs"]).all() and out["period_days"].isna().all()

@@ -129,3 +129,11 @@ def test_light_curve_catalogue_nests_every_target_and_equals_open_lightcurves(tm
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
     sub = lcs.nested([9, 40], band=["ztf_g"]).set_index("objectid")
     assert (sub.loc[9, "lightcurve"]["band"] == "ztf_g").all()
+
+
+def test_an_empty_table_gives_an_empty_catalogue(tmp_path):
+    """A sample outside every field has empty Object tables: lsdb still opens the catalogue."""
+    _object_table(tmp_path / "t.parquet", n=0)
+    objecttable_hats(tmp_path / "t.parquet", tmp_path / "T.hats", "T", {}, partition_rows=100)
+    cat = lsdb.open_catalog(tmp_path / "T.hats")
+    assert cat.npartitions == 0 and len(cat.compute()) == 0

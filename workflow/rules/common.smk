@@ -159,6 +159,7 @@ def _sesar_folder():
 
 #: The Object tables written as HATS catalogues too.
 HATS_TABLES = ["ObjectTable", "s82ObjectTable", "xmmlssObjectTable"]
+HATS_TABLE_DIRS = [f"results/{name}.hats" for name in HATS_TABLES]
 
 #: The light curves as a HATS catalogue (config outputs.lightcurves_hats).
 HATS_LIGHTCURVES = ["results/lightcurves.hats"] if config["outputs"]["lightcurves_hats"] else []

@@ -131,10 +131,10 @@ rule objecttable_schema:
 # types), in one job: the lsdb start-up is paid once.
 rule objecttable_hats:
     input:
-        tables=expand("results/{table}.parquet", table=HATS_TABLES),
+        tables=[f"results/{name}.parquet" for name in HATS_TABLES],
         code=code("objecttable_hats.py"),
     output:
-        directory(expand("results/{table}.hats", table=HATS_TABLES)),
+        directory(HATS_TABLE_DIRS),
     log:
         "logs/objecttable/hats.log",
     benchmark:

@@ -75,13 +75,17 @@ def write_hats(
             partition_rows=partition_rows,
             margin_threshold=None,
         )
-        full = cat.map_partitions(rows, meta=rows(cat.meta))
+        template = cat.meta
+        if len(template.columns) == 0:  # lsdb's frame of an empty catalogue has no columns
+            template = positions.iloc[:0].set_axis(pd.Index([], dtype="int64[pyarrow]", name="_healpix_29"))
+        full = cat.map_partitions(rows, meta=rows(template))
         with dask.config.set(scheduler="synchronous"):
             full.write_catalog(
                 tmp / name,
                 catalog_name=name,
                 addl_hats_properties={"agnlc_provenance": json.dumps(provenance, sort_keys=True, default=str)},
                 progress_bar=False,
+                error_if_empty=False,  # no targets (a sample outside every field): an empty catalogue
             )
         if dest.exists():
             shutil.rmtree(dest)

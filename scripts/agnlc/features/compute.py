@@ -302,7 +302,7 @@ def _periodic(det: pd.DataFrame, bands: dict[str, str], settings: FeatureSetting
     det = det.sort_values(["objectid", "mjd"], kind="stable")
     ids = det["objectid"].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
-    stops = np.r_[starts[1:], len(ids)]
+    stops = np.r_[starts[1:], len(ids)] if len(ids) else np.zeros(0, np.int64)
     nb = len(bands)
     bidx = pd.Series(det["band"].to_numpy()).map({b: i for i, b in enumerate(bands)}).to_numpy(np.intp)
     t = det["mjd"].to_numpy(np.float64)
