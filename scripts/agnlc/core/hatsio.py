@@ -26,7 +26,24 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["write_hats"]
+__all__ = ["read_ids", "write_hats"]
+
+
+def read_ids(dataset: Any, column: str, ids: Any, columns: list[str] | None = None) -> Any:
+    """The rows of a pyarrow ``dataset`` whose ``column`` is in ``ids`` (an Arrow table).
+
+    The ``[min, max]`` range goes first in the filter, so row-group statistics skip what lies
+    outside it when the files are sorted by that column (the workflow's outputs are); ``isin``
+    then keeps exactly the ids.
+    """
+    import pyarrow.dataset as ds
+
+    if len(ids) == 0:
+        table = dataset.schema.empty_table()
+        return table if columns is None else table.select(columns)
+    f = ds.field(column)
+    rng = (f >= int(min(ids))) & (f <= int(max(ids)))
+    return dataset.to_table(columns=columns, filter=rng & f.isin(ids))
 
 
 def write_hats(

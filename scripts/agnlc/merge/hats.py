@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from agnlc.core.hatsio import write_hats
+from agnlc.core.hatsio import read_ids, write_hats
 
 __all__ = ["NESTED_COLUMNS", "PARTITION_ROWS", "lightcurves_hats", "nest"]
 
@@ -54,15 +54,10 @@ def lightcurves_hats(
     """
     dataset = ds.dataset([str(p) for p in merged], format="parquet")
     positions = pq.read_table(targets, columns=["objectid", "ra", "dec"]).to_pandas(types_mapper=pd.ArrowDtype)
-    empty = dataset.schema.empty_table().select(["objectid", *NESTED_COLUMNS])
 
     def rows(part: pd.DataFrame) -> pd.DataFrame:
         ids = part["objectid"].to_numpy(dtype=np.int64)
-        if len(ids) == 0:
-            table = empty
-        else:
-            rng = (ds.field("objectid") >= int(ids.min())) & (ds.field("objectid") <= int(ids.max()))
-            table = dataset.to_table(columns=["objectid", *NESTED_COLUMNS], filter=rng & ds.field("objectid").isin(ids))
+        table = read_ids(dataset, "objectid", ids, ["objectid", *NESTED_COLUMNS])
         return nest(part, table.to_pandas(types_mapper=pd.ArrowDtype))
 
     write_hats(positions, rows, out, "lightcurves", provenance, partition_rows, ra="ra", dec="dec")

@@ -177,12 +177,16 @@ class LightCurves:
         from agnlc.merge.hats import nest
 
         ids = np.asarray(objectids, dtype=np.int64)
-        parts = [self.get(int(i), archive, band, mjd_min, mjd_max) for i in ids]
-        flat = pd.concat(parts, ignore_index=True) if parts else self._empty()
+        missing = [int(i) for i in ids if i not in self]
+        if missing:
+            raise KeyError(f"objectid {missing[0]} is not in {self.path}")
+        flat = _Filter.of(archive, band, mjd_min, mjd_max).apply(self._objects(ids))
         return nest(pd.DataFrame({"objectid": ids}), flat)
 
-    def _empty(self) -> pd.DataFrame:
-        return _ARROW_SCHEMA.empty_table().to_pandas()
+    def _objects(self, objectids: np.ndarray) -> pd.DataFrame:
+        """The rows of several objects (per object here; readers with a columnar path override it)."""
+        parts = [self._object(int(i)) for i in objectids]
+        return pd.concat(parts, ignore_index=True) if parts else _ARROW_SCHEMA.empty_table().to_pandas()
 
     def _object(self, objectid: int) -> pd.DataFrame:
         raise NotImplementedError
@@ -302,6 +306,11 @@ class ParquetLightCurves(LightCurves):
 
     def _object(self, objectid: int) -> pd.DataFrame:
         return self._dataset.to_table(filter=ds.field("objectid") == objectid).to_pandas()
+
+    def _objects(self, objectids: np.ndarray) -> pd.DataFrame:
+        from agnlc.core.hatsio import read_ids
+
+        return read_ids(self._dataset, "objectid", objectids).to_pandas()  # one filtered scan
 
     def _batches(self, batch_size: int) -> Iterator[pd.DataFrame]:
         for f in self.files:

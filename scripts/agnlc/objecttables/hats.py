@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from agnlc.core.hatsio import write_hats
+from agnlc.core.hatsio import read_ids, write_hats
 
 __all__ = ["PARTITION_ROWS", "objecttable_hats"]
 
@@ -40,12 +40,7 @@ def objecttable_hats(
 
     def rows(part: pd.DataFrame) -> pd.DataFrame:
         ids = part["objectId"].to_numpy(dtype=np.int64)
-        if len(ids) == 0:
-            table = dataset.schema.empty_table()
-        else:
-            rng = (ds.field("objectId") >= int(ids.min())) & (ds.field("objectId") <= int(ids.max()))
-            table = dataset.to_table(filter=rng & ds.field("objectId").isin(ids))
-        df = table.to_pandas(types_mapper=pd.ArrowDtype)
+        df = read_ids(dataset, "objectId", ids).to_pandas(types_mapper=pd.ArrowDtype)
         if len(df) != len(ids):
             raise ValueError(f"{parquet}: {len(ids)} objects in a partition, {len(df)} rows found")
         df = df.set_index(df["objectId"].to_numpy(dtype=np.int64)).loc[ids]
