@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from agnlc.archives.base import ArchiveError, note
+from agnlc.core.jitcache import load_lsdb
 
 __all__ = ["HatsQuery", "crossmatch", "location", "no_overlap", "open_collection", "upath"]
 
@@ -73,7 +74,7 @@ def open_collection(path: str, columns: list[str] | None = None):
     """
     import os
 
-    import lsdb
+    lsdb = load_lsdb()
 
     if "://" not in path:
         if os.path.isdir(path) and not any(Path(path).rglob("*.parquet")):
@@ -97,14 +98,16 @@ def crossmatch(
         ``objectid`` of the target, the requested columns of the match and ``_dist_arcsec``.
     """
     import dask
-    import lsdb
+
+    lsdb = load_lsdb()
 
     t = pd.DataFrame(
         {"objectid": targets["objectid"].to_numpy(), "ra": targets["ra"].to_numpy(), "dec": targets["dec"].to_numpy()}
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tcat = lsdb.from_dataframe(t, catalog_name="targets", ra_column="ra", dec_column="dec")
+        # no margin for the left side: lsdb's cross-match reads only the right catalogue's margin
+        tcat = lsdb.from_dataframe(t, catalog_name="targets", ra_column="ra", dec_column="dec", margin_threshold=None)
         cat = open_collection(path, columns=columns)
         try:
             res = tcat.crossmatch(

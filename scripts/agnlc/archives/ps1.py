@@ -20,6 +20,7 @@ import pandas as pd
 from agnlc.archives.base import ArchiveSettings, canonical, note
 from agnlc.archives.contract import LIGHTCURVE
 from agnlc.archives.hats import crossmatch, no_overlap, open_collection
+from agnlc.core.jitcache import load_lsdb
 from agnlc.sky.photometry import clean_sentinels
 
 __all__ = ["ADAPTER", "Ps1Adapter", "Ps1Query"]
@@ -63,7 +64,8 @@ class Ps1Adapter:
 
     def fetch(self, query: Ps1Query, settings: ArchiveSettings) -> pd.DataFrame:
         import dask
-        import lsdb
+
+        lsdb = load_lsdb()
 
         obj = crossmatch(query.targets, query.otmo, OBJ_COLUMNS, query.radius_arcsec, 1)
         if len(obj) == 0:
@@ -75,6 +77,7 @@ class Ps1Adapter:
                 {"objID": obj["objID"].to_numpy(), "ra": obj["raMean"].to_numpy(), "dec": obj["decMean"].to_numpy()}
             ),
             catalog_name="ps1_matches",
+            margin_threshold=None,  # the left side of the cross-match needs no margin
         )
         try:
             res = sel.crossmatch(

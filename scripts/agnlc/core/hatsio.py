@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from agnlc.core.jitcache import load_lsdb
+
 __all__ = ["read_ids", "write_hats"]
 
 
@@ -76,7 +78,8 @@ def write_hats(
         At most this many objects per HEALPix partition (the memory bound of the writer).
     """
     import dask
-    import lsdb
+
+    lsdb = load_lsdb()
 
     dest = Path(out)
     dest.parent.mkdir(parents=True, exist_ok=True)
