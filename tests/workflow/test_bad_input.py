@@ -68,3 +68,5 @@ def test_the_live_configuration_plans(tmp_path):
     assert res.returncode == 0, out[-3000:]
     assert "lightcurves_ztf" in out and "catalog_des_dr2" in out and "objecttable_shard" in out
     assert "catalog_hsc" not in out and "mocksky" not in out
+    # every live archive job holds one query token (profiles/default caps them per service)
+    assert "ztf_queries=1" in out and "crts_queries=1" in out and "_queries=0" not in out

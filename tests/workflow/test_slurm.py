@@ -71,12 +71,12 @@ def test_tiny_run_under_slurm_equals_the_local_run(slurm_cluster, tiny_run, tmp_
     kinds = list(submitted.values())
     shard_groups = [k for k in kinds if k.startswith("group_shard")]
     event_groups = [k for k in kinds if k.startswith("group_events")]
-    head_tail = [k for k in kinds if k.startswith(("group_head", "group_tail"))]
+    head_tail = [k for k in kinds if k.startswith(("group_head", "group_tables", "group_figures"))]
     single = [k for k in kinds if k.startswith("rule_")]
     assert len(kinds) == len(shard_groups) + len(event_groups) + len(head_tail) + len(single), kinds
     n_shards = len(list((wd / "results/samples/shards").glob("*.parquet")))
     assert len(shard_groups) == n_shards and len(event_groups) == 1, kinds  # one job per shard, events batched
-    assert len(head_tail) == 2 and not single, kinds  # the jobs before and after the shards: one job each
+    assert len(head_tail) == 3 and not single, kinds  # the jobs before the shards, the gathers, the figures
     n_jobs = len(re.findall(r"Finished jobid", log))
     assert n_jobs > 3 * len(kinds), (n_jobs, len(kinds))  # the groups hold most of the jobs
     # issue 23: at 500,000 targets and shard_size 2500 (200 shards) the same profile submits

@@ -148,6 +148,8 @@ def test_changing_one_archive_radius_reruns_only_what_depends_on_it(tiny_run, tm
     assert jobs.get("lightcurves_crts") == 2 and jobs.get("merge_lightcurves") == 2, jobs
     untouched = [r for r in jobs if r.startswith(("lightcurves_", "events_", "catalog_")) and r != "lightcurves_crts"]
     assert not untouched and not {"mocksky", "targets", "split_targets"} & set(jobs), jobs
+    # a mirror is no live service: its jobs hold no query token (profiles cap live queries only)
+    assert "crts_queries=0" in res.stdout and "crts_queries=1" not in res.stdout
 
 
 def test_zarr_store_equals_merged_parquet(tiny_run):

@@ -98,6 +98,16 @@ def get_archive_mirror(name, section="archives"):
     return [acfg["mirror"]] if acfg["transport"] == "mirror" else []
 
 
+def query_tokens(name, section="archives"):
+    """The job's `<name>_queries` resource: one token for a live service, none for a mirror.
+
+    The profiles cap the tokens per archive (live services throttle heavy users). A local mirror
+    needs no throttle, and on a cluster a token held by a shard group job would otherwise
+    serialise every shard group behind the tightest cap (one at a time for CRTS).
+    """
+    return {f"{name}_queries": int(config[section][name]["transport"] == "live")}
+
+
 def get_catalog_mirror(name):
     """The mirror folder of an Object-table catalogue as a rule input ([] for live transports)."""
     ccfg = config["objecttable"]["catalogs"][name]

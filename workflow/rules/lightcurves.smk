@@ -24,9 +24,9 @@ for _archive in ARCHIVES:
         resources:
             mem_mb=2000,
             runtime=60,
-            # one token per archive: profiles cap concurrent queries per archive with
+            # one token per live archive: profiles cap concurrent queries per archive with
             # `resources: [<archive>_queries=N]` (live services throttle heavy users)
-            **{f"{_archive}_queries": 1},
+            **query_tokens(_archive),
         conda:
             "../../envs/archives.yaml"
         script:
@@ -58,7 +58,7 @@ for _source in EVENT_SOURCES:
         resources:
             mem_mb=1500,
             runtime=30,
-            **{f"{_source}_queries": 1},
+            **query_tokens(_source, "events"),
         conda:
             "../../envs/archives.yaml"
         script:
