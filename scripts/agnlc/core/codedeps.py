@@ -20,6 +20,7 @@ __all__ = ["LIBRARY_ROOT", "import_closure", "imported_names", "module_file"]
 LIBRARY_ROOT = Path(__file__).resolve().parents[2]
 
 
+@cache
 def module_file(name: str, root: Path = LIBRARY_ROOT) -> Path | None:
     """The source file of an ``agnlc`` module (the package ``__init__`` for packages), or None."""
     rel = Path(*name.split("."))
@@ -34,13 +35,25 @@ def imported_names(path: Path) -> frozenset[str]:
     """Fully qualified names imported anywhere in a file (``from a import b`` gives ``a`` and ``a.b``)."""
     tree = ast.parse(path.read_text(), filename=str(path))
     out: set[str] = set()
-    for node in ast.walk(tree):
+    # imports are statements: walk the statement lists only (bodies of functions, classes, if,
+    # try, with, loops, match cases), never into expressions (a tenth of the nodes)
+    todo: list[ast.AST] = list(tree.body)
+    while todo:
+        node = todo.pop()
         if isinstance(node, ast.Import):
             out |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module)
-            out |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.module and node.level == 0:
+                out.add(node.module)
+                out |= {f"{node.module}.{a.name}" for a in node.names}
+        else:
+            for field in _STATEMENT_FIELDS:
+                todo += getattr(node, field, ())
     return frozenset(out)
+
+
+#: the fields of a node that hold statements (or handlers and match cases, which hold them)
+_STATEMENT_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
 def import_closure(script: str | Path, extra: tuple[str, ...] = (), root: Path = LIBRARY_ROOT) -> list[Path]:
