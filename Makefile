@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha25
 CORES ?= 2
 TINY_TESTS := tests/workflow/test_tiny_run.py tests/workflow/test_slurm.py
 
-.PHONY: setup run test reliability lint report lock clean
+.PHONY: setup run test reliability reference lint report lock clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,15 @@ test: setup
 
 reliability: setup
 	$(BIN)/python -m pytest tests/reliability --reliability -v
+
+# issue 26: cesium's features of the reference light curves, in their own environment (cesium pins
+# numpy/scipy apart from the run env), written to tests/data/reference/ and compared with ours
+reference: setup
+	@test -x .venv-reference/bin/python || $(PY) -m venv .venv-reference
+	.venv-reference/bin/python -m pip install -q -r tests/reference/requirements.txt
+	$(BIN)/python tests/reference/make_lightcurves.py
+	.venv-reference/bin/python tests/reference/cesium_reference.py
+	$(BIN)/python -m tests.reference.compare
 
 report: setup
 	$(BIN)/snakemake --report results/report.html

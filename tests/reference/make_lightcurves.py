@@ -1,0 +1,59 @@
+"""Light curves for the reference cross-check of the lc* features (issue 26), in the run env.
+
+Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e``: MJD, AB mag, mag
+error): 100 Sesar et al. (2010) Stripe 82 RR Lyrae in g (real data, resources/validation), 150
+S82-like damped random walks (60 epochs over 8 seasons, τ 20–1000 d, σ 0.05–0.3 mag, 0.02-mag
+errors) and 50 white-noise light curves, all from fixed seeds. ``make reference`` then runs
+``cesium_reference.py`` on them in a separate environment with cesium and EzTao.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from agnlc.features.validation import sesar_light_curves
+from agnlc.mocksky.processes import drw
+
+OUT = Path(__file__).resolve().parents[1] / "data" / "reference" / "lightcurves.csv.gz"
+SEED = 26
+
+
+def s82_times(rng: np.random.Generator, n: int, n_epochs: int = 60) -> np.ndarray:
+    """Stripe 82-like epochs: 8 autumn seasons of ~100 days from MJD 51,000."""
+    season = rng.integers(0, 8, size=(n, n_epochs))
+    t = 51_000.0 + 365.25 * season + rng.uniform(0, 100, size=(n, n_epochs))
+    return np.sort(t, axis=1)
+
+
+def main() -> None:
+    rng = np.random.default_rng(SEED)
+    frames = []
+    sesar = sesar_light_curves()
+    for num in sorted(sesar)[:100]:
+        g = sesar[num]
+        g = g[g["band"] == "g"]
+        frame = {"id": f"sesar{num}", "kind": "rrlyrae", "t": g["time"], "m": g["mag"], "e": g["magerr"]}
+        frames.append(pd.DataFrame(frame))
+    n_drw, n_wn = 150, 50
+    t = s82_times(rng, n_drw)
+    tau = 10 ** rng.uniform(np.log10(20), 3, n_drw)
+    sigma = rng.uniform(0.05, 0.3, n_drw)
+    x = drw(t, tau, sigma, rng.standard_normal(t.shape))
+    m = 19.0 + x + 0.02 * rng.standard_normal(t.shape)
+    for i in range(n_drw):
+        frames.append(pd.DataFrame({"id": f"drw{i:03d}", "kind": "drw", "t": t[i], "m": m[i], "e": 0.02}))
+    t = s82_times(rng, n_wn)
+    for i in range(n_wn):
+        m = 18.5 + 0.03 * rng.standard_normal(t.shape[1])
+        frames.append(pd.DataFrame({"id": f"wn{i:03d}", "kind": "white", "t": t[i], "m": m, "e": 0.03}))
+    out = pd.concat(frames, ignore_index=True)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(OUT, index=False, float_format="%.6f", compression={"method": "gzip", "mtime": 0})
+    print(f"{OUT}: {out['id'].nunique()} light curves, {len(out)} epochs")
+
+
+if __name__ == "__main__":
+    main()
