@@ -87,9 +87,19 @@ def agnlc_features() -> pd.DataFrame:
     return feats.rename(columns=lambda c: c.removesuffix("_g"))
 
 
-def agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
+def agreement(ours: pd.DataFrame, ref: pd.DataFrame, same_epochs: bool = False) -> pd.DataFrame:
     """One row per pair: light curves with both values finite, the fraction within
-    :data:`TOLERANCE` (relative), and the median and 90th percentile relative difference."""
+    :data:`TOLERANCE` (relative), and the median and 90th percentile relative difference.
+
+    ``same_epochs`` leaves out the light curves whose epochs agnlc changed: repeated times in one
+    band are merged into their inverse-variance mean (``featFlags`` bit ``duplicate_epochs_merged``),
+    which cesium does not do.
+    """
+    if same_epochs:
+        from agnlc.features.definitions import FEATURE_FLAGS
+
+        merged = (ours["featFlags"].to_numpy() & FEATURE_FLAGS["duplicate_epochs_merged"]) != 0
+        ref = ref.drop(index=ours.index[merged], errors="ignore")
     rows = []
     for col, name in PAIRS.items():
         a = ours[col].reindex(ref.index).to_numpy(np.float64)

@@ -25,6 +25,7 @@ import pandas as pd
 import pyarrow as pa
 
 from agnlc.features import gpfit
+from agnlc.features.cesiumdefs import cesium_features
 from agnlc.features.definitions import (
     FEATURE_FLAGS,
     N_LC_NONPERIODIC,
@@ -44,22 +45,10 @@ __all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "fe
 #: (lcNonPeriodic index, light-curve feature) of the features computed by light-curve
 _LICU: tuple[tuple[int, object], ...] = (
     (0, licu.Amplitude()),
-    (1, licu.BeyondNStd(1.0)),
-    (2, licu.MagnitudePercentageRatio(0.40, 0.05)),
-    (3, licu.MagnitudePercentageRatio(0.325, 0.05)),
-    (4, licu.MagnitudePercentageRatio(0.25, 0.05)),
-    (5, licu.MagnitudePercentageRatio(0.175, 0.05)),
-    (6, licu.MagnitudePercentageRatio(0.10, 0.05)),
     (7, licu.LinearTrend()),
     (8, licu.MaximumSlope()),
     (9, licu.MedianAbsoluteDeviation()),
-    (10, licu.MedianBufferRangePercentage(0.1)),
-    (12, licu.PercentAmplitude()),
-    (13, licu.PercentDifferenceMagnitudePercentile(0.05)),
-    (16, licu.Skew()),
     (17, licu.Kurtosis()),
-    (18, licu.StandardDeviation()),
-    (20, licu.StetsonK()),
     (22, licu.ReducedChi2()),
     (24, licu.ExcessVariance()),
     (25, licu.Cusum()),
@@ -97,8 +86,8 @@ def _arrow_lcs(t: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) 
 
 
 def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray]:
-    """Features 11, 19, 21, 23 for time-sorted segments (vectorised over all objects)."""
-    n = counts.astype(np.float64)
+    """Features 11, 21, 23 and cesium's (:mod:`agnlc.features.cesiumdefs`) for time-sorted
+    segments (vectorised over all objects)."""
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     pos = np.arange(len(m)) - np.repeat(starts, counts)
     same = seg[1:] == seg[:-1]
@@ -107,20 +96,14 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
     in_last = (pos >= np.repeat(counts, counts) - 30)[:-1] & same
     brighter = np.bincount(seg[1:][in_last], weights=(dm[in_last] < 0).astype(float), minlength=len(counts))
     npairs = np.bincount(seg[1:][in_last], minlength=len(counts)).astype(float)
-    # 19: Stetson J over consecutive pairs
-    w = 1.0 / s**2
-    mw = np.bincount(seg, weights=w * m) / np.bincount(seg, weights=w)
-    delta = np.sqrt(np.repeat(n / (n - 1), counts)) * (m - mw[seg]) / s
-    p = delta[1:] * delta[:-1]
-    j = np.bincount(seg[1:][same], weights=(np.sign(p) * np.sqrt(np.abs(p)))[same], minlength=len(counts)) / (n - 1)
     # 21, 23
     g = pd.DataFrame({"seg": seg, "m": m, "s2": s**2}).groupby("seg", sort=True)
     var = g["m"].var(ddof=1).to_numpy()
     return {
         11: np.where(npairs > 0, brighter / np.maximum(npairs, 1), np.nan),
-        19: j,
         21: var / g["m"].median().to_numpy(),
         23: var - g["s2"].mean().to_numpy(),
+        **cesium_features(seg, m, s, counts),
     }
 
 
