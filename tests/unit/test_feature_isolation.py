@@ -154,6 +154,7 @@ def test_a_failing_fit_costs_only_its_object(monkeypatch):
     monkeypatch.setattr(compute.gpfit, "fit_drw", fit_drw)
     out = compute_features(pd.concat([good, bad]), np.array([GOOD, 2]), BANDS, FAST).set_index("objectid")
     assert out.loc[2, "featFlags_g"] == F["drw_failed"] and np.isnan(out.loc[2, "lcNonPeriodic[27]_g"])
+    assert np.isnan(out.loc[2, "drwSigmaRms_g"])
     assert np.isfinite(out.loc[2, "lcNonPeriodic[18]_g"]) and np.isfinite(out.loc[GOOD, "lcNonPeriodic[27]_g"])
 
 

@@ -195,7 +195,7 @@ def test_colours_and_features_by_class(tmp_path, captured):
         {
             "lcNonPeriodic[23]_g": rng.lognormal(-4, 1, n),
             "lcNonPeriodic[28]_g": rng.lognormal(5, 1, n),
-            "lcNonPeriodic[27]_g": rng.lognormal(-2, 0.5, n),
+            "drwSigmaRms_g": rng.lognormal(-2, 0.5, n),
             "lcNonPeriodic[20]_g": rng.normal(0.8, 0.05, n),
             "drwFlags_g": np.where(np.arange(n) < 6, 2, 0),
             "cls": cls,

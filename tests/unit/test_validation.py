@@ -46,7 +46,7 @@ def _truth_and_features():
         {
             "objectid": [1, 2, 3, 4],
             "lcNonPeriodic[28]_g": [110.0, np.nan, 1.0, 1.0],
-            "lcNonPeriodic[27]_g": [0.25, np.nan, 0.1, 0.1],
+            "drwSigmaRms_g": [0.25, np.nan, 0.1, 0.1],
             "drwFlags_g": [4, 0, 0, 0],
             "period_days": [np.nan, np.nan, 0.55002, 1.0],
             "period_fap": [np.nan, np.nan, 1e-9, 1e-3],

@@ -75,7 +75,7 @@ def feature_columns(bands: dict[str, str]) -> list[str]:
     for ob in bands.values():
         cols += [lc_feature_column("lcNonPeriodic", k, ob) for k in range(N_LC_NONPERIODIC)]
         cols += [lc_feature_column("lcPeriodic", k, ob) for k in range(N_LC_PERIODIC)]
-        cols += [f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}", f"featFlags_{ob}"]
+        cols += [f"drwSigmaRms_{ob}", f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}", f"featFlags_{ob}"]
     return [*cols, "period_days", "period_fap", "period_power", "periodFlags"]
 
 
@@ -175,6 +175,7 @@ def compute_features(
         nonp = np.full((len(uid), N_LC_NONPERIODIC), np.nan)
         per = np.full((len(uid), N_LC_PERIODIC), np.nan)
         drw_flags = np.zeros(len(uid), np.int16)
+        drw_sigma = np.full(len(uid), np.nan)
         dho_flags = np.zeros(len(uid), np.int16)
         flags = np.where(counts < settings.min_epochs, FEATURE_FLAGS["too_few_epochs"], 0).astype(np.int32)
         flags[np.isin(uid, dup_ids)] |= FEATURE_FLAGS["duplicate_epochs_merged"]
@@ -212,7 +213,9 @@ def compute_features(
                     )
                     if exc is None:
                         (nonp[r, 14], nonp[r, 15]), fit = fits
-                        nonp[r, 27], nonp[r, 28] = fit.params[0], fit.params[1]
+                        sigma, tau = fit.params[0], fit.params[1]
+                        # the challenge's lcNonPeriodic[27]: CAR(1)'s β₀ = σ sqrt(2/τ); σ on its own
+                        nonp[r, 27], nonp[r, 28], drw_sigma[r] = sigma * np.sqrt(2.0 / tau), tau, sigma
                         drw_flags[r] = fit.flags
                     else:
                         failures(uid[r], ob, "DRW fit", exc)
@@ -229,6 +232,7 @@ def compute_features(
         cols |= {lc_feature_column("lcPeriodic", k, ob): per[:, k] for k in range(N_LC_PERIODIC)}
         feat = pd.DataFrame(cols)
         feat["objectid"] = uid
+        feat[f"drwSigmaRms_{ob}"] = drw_sigma
         feat[f"nEpochs_{ob}"] = counts.astype(np.int32)
         feat[f"drwFlags_{ob}"] = drw_flags
         feat[f"dhoFlags_{ob}"] = dho_flags

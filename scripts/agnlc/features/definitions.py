@@ -113,8 +113,12 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
     24: ("normalised_excess_variance", "", "(s² - <σ²>) / <m>²"),
     25: ("cusum_range", "", "Range of the cumulative sum of (m - <m>)/(n s)"),
     26: ("von_neumann_ratio", "", "η = Σ(m_i+1 - m_i)² / ((n-1) s²)"),
-    27: ("drw_sigma", "mag", "DRW σ by maximum likelihood (SF∞ = sqrt(2) σ); not fitted below 10 epochs"),
-    28: ("drw_tau", "d", "DRW τ by maximum likelihood (observed frame); not fitted below 10 epochs"),
+    27: (
+        "drw_sigma",
+        "mag/d^0.5",
+        "DRW driving amplitude β₀ = σ sqrt(2/τ) (CAR(1), as EzTao); σ itself (SF∞/sqrt 2) is drwSigmaRms_<b>",
+    ),
+    28: ("drw_tau", "d", "DRW τ by maximum likelihood, 1 d to 1e5 d (observed frame); not fitted below 10 epochs"),
 }
 
 #: lcPeriodic index -> (name, unit, definition)

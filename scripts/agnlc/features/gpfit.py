@@ -3,7 +3,8 @@ the Butler & Bloom (2011) style quasar χ² statistics.
 
 Damped random walk (DRW, CAR(1)): covariance ``k(Δt) = σ² exp(-|Δt|/τ)``, so the structure
 function at long lags is ``SF∞ = sqrt(2) σ`` (MacLeod et al. 2010 quote SF∞; the Object table's
-``lcNonPeriodic[27]`` is σ, not SF∞). Damped harmonic oscillator (DHO, CARMA(2,1)):
+``lcNonPeriodic[27]`` is the driving amplitude β₀ = σ sqrt(2/τ) of CAR(1), as the AGN Data
+Challenge's EzTao fits report it; σ itself is ``drwSigmaRms_<b>``). Damped harmonic oscillator (DHO, CARMA(2,1)):
 ``y'' + a1 y' + a2 y = b0 ε + b1 ε'`` (EzTao's parametrisation), covariance from
 :mod:`agnlc.features.carma`. All fits are maximum likelihood with a free mean, in log parameters, by
 L-BFGS-B from several starts; each fit returns a quality flag instead of silently keeping a

@@ -76,7 +76,7 @@ def drw_recovery_table(
         baseline_over_tau, drw_flags`` for every DRW quasar with a fitted τ.
     """
     f = _with_truth(features, truth, summary, band)
-    tau, sig = f"lcNonPeriodic[28]_{band}", f"lcNonPeriodic[27]_{band}"
+    tau, sig = f"lcNonPeriodic[28]_{band}", f"drwSigmaRms_{band}"
     q = f[(f["subclass"] == "qso_drw") & f[tau].notna()]
     return pd.DataFrame(
         {

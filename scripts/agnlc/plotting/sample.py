@@ -18,13 +18,14 @@ __all__ = ["CLASS_ORDER", "plot_colours", "plot_coverage", "plot_features", "plo
 #: classes in legend order
 CLASS_ORDER: tuple[str, ...] = (*(c for c, _ in TARGET_CLASSES), "other")
 
-#: (title, Object-table feature index, transform, axis label) of the features by class
-FEATURE_PANELS: tuple[tuple[str, int, str, str], ...] = (
-    ("excess variance", 23, "log10", "log10 excess variance [mag²] (positive values)"),
-    ("DRW τ", 28, "log10", "log10 DRW τ [d]"),
-    ("DRW σ", 27, "log10", "log10 DRW σ [mag]"),
-    ("Stetson K", 20, "linear", "Stetson K"),
+#: (title, feature column without its band, transform, axis label) of the features by class
+FEATURE_PANELS: tuple[tuple[str, str, str, str], ...] = (
+    ("excess variance", "lcNonPeriodic[23]", "log10", "log10 excess variance [mag²] (positive values)"),
+    ("DRW τ", "lcNonPeriodic[28]", "log10", "log10 DRW τ [d]"),
+    ("DRW σ", "drwSigmaRms", "log10", "log10 DRW σ [mag]"),
+    ("Stetson K", "lcNonPeriodic[20]", "linear", "Stetson K"),
 )
+_DRW_COLUMNS = ("lcNonPeriodic[28]", "drwSigmaRms")
 
 
 def _classes_present(cls: pd.Series) -> list[str]:
@@ -199,10 +200,10 @@ def plot_features(features: pd.DataFrame, path: str | Path, band: str = "g") -> 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), layout="constrained")
     drawn = {}
     classes = _classes_present(features["cls"])
-    for ax, (title, k, transform, label) in zip(axes.flat, FEATURE_PANELS, strict=True):
-        col = features[f"lcNonPeriodic[{k}]_{band}"].to_numpy(float)
+    for ax, (title, stem, transform, label) in zip(axes.flat, FEATURE_PANELS, strict=True):
+        col = features[f"{stem}_{band}"].to_numpy(float)
         bad = np.zeros(len(col), dtype=bool)
-        if k in (27, 28):
+        if stem in _DRW_COLUMNS:
             bad = (features[f"drwFlags_{band}"].to_numpy() & (FLAG_AT_BOUND | FLAG_NOT_CONVERGED)) > 0
             col = np.where(bad, np.nan, col)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -222,6 +223,6 @@ def plot_features(features: pd.DataFrame, path: str | Path, band: str = "g") -> 
         ax.set_xlabel(label)
         ax.set_ylabel("density")
         dropped = f"; {int(bad.sum())} fits at a bound left out" if bad.any() else ""
-        ax.set_title(f"{title} ({band}, lcNonPeriodic[{k}]{dropped})", fontsize=10)
+        ax.set_title(f"{title} ({band}, {stem}{dropped})", fontsize=10)
     savefig(fig, path)
     return drawn
