@@ -44,15 +44,6 @@ def test_dho_fit_beats_drw_on_a_dho_light_curve():
     assert carma.variance(*dho.params[:4]) == pytest.approx(0.25**2, rel=0.6)
 
 
-def test_qso_chi2_separates_a_drw_from_white_noise():
-    rng = np.random.default_rng(7)
-    t, y, e = _drw(rng, 80, 3000.0, 10**gpfit.QSO_LOG10_TAU, gpfit.QSO_SF_INF / np.sqrt(2))
-    q, _ = gpfit.qso_chi2(t, y, e)
-    assert abs(q) < 0.25  # the quasar model is the truth here: χ²_QSO/ν ≈ 1
-    white = 19 + rng.normal(0, np.hypot(gpfit.QSO_SF_INF / np.sqrt(2), 0.02), 80)
-    assert abs(gpfit.qso_chi2(t, white, e)[1]) < 0.25  # and the uncorrelated model is the truth here
-
-
 def test_a_covariance_that_is_not_positive_definite_gives_inf_not_an_exception():
     """celerite2 raises its own LinAlgError (not numpy's) when the factorisation fails; the
     optimiser must see +inf there (found on a mock DHO light curve in the tiny run)."""

@@ -37,6 +37,7 @@ from agnlc.features.definitions import (
 )
 from agnlc.features.guard import FailureLog, attempt, batch_or_each
 from agnlc.features.periodic import N_HARMONICS, PeriodSearch, object_periodic
+from agnlc.features.qsofit import qso_statistics
 
 _log = logging.getLogger(__name__)
 
@@ -204,15 +205,21 @@ def compute_features(
             pos = np.searchsorted(periodic.ids, uid[rows])
             per[rows, 4:] = periodic.harmonic[pos, bi]
             flags[rows[periodic.harmonic_failed[pos, bi]]] |= FEATURE_FLAGS["harmonic_failed"]
+            # Butler & Bloom's quasar statistics (cesium's qso_fit), all light curves at once
+            qso, exc = attempt(qso_statistics, t, m, s, cg)
+            if exc is None:
+                nonp[rows, 14] = np.where(constant | bad, np.nan, qso[0])
+                nonp[rows, 15] = np.where(constant | bad, np.nan, qso[1])
+            else:
+                for i in range(len(rows)):
+                    failures(uid[rows[i]], ob, "quasar statistics", exc)
+                flags[rows] |= FEATURE_FLAGS["nonperiodic_failed"]
             for i in np.flatnonzero(~constant):  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
                 if cg[i] >= settings.drw_min_epochs:
-                    fits, exc = attempt(
-                        lambda tt=tt, mm=mm, ss=ss: (gpfit.qso_chi2(tt, mm, ss), gpfit.fit_drw(tt, mm, ss))
-                    )
+                    fit, exc = attempt(gpfit.fit_drw, tt, mm, ss)
                     if exc is None:
-                        (nonp[r, 14], nonp[r, 15]), fit = fits
                         sigma, tau = fit.params[0], fit.params[1]
                         # the challenge's lcNonPeriodic[27]: CAR(1)'s β₀ = σ sqrt(2/τ); σ on its own
                         nonp[r, 27], nonp[r, 28], drw_sigma[r] = sigma * np.sqrt(2.0 / tau), tau, sigma

@@ -25,7 +25,7 @@ FEATURE_FLAGS: dict[str, int] = {
     "constant": 4,  # no spread in magnitude: shape, period and model features are NaN
     "nonperiodic_failed": 8,  # the light-curve extractor failed for this object: its features are NaN
     "harmonic_failed": 16,  # the Richards harmonic fit failed: lcPeriodic[4..32] NaN
-    "drw_failed": 32,  # the DRW or χ²_QSO fit raised: lcNonPeriodic[14, 15, 27, 28] NaN
+    "drw_failed": 32,  # the DRW fit raised: lcNonPeriodic[27, 28] and drwSigmaRms NaN
     "dho_failed": 64,  # the DHO fit raised: lcPeriodic[0..3] NaN
     "period_too_few_epochs": 128,  # periodFlags: too few epochs for the multi-band model
     "period_no_peak": 256,  # periodFlags: no periodogram peak above 2 cycles per baseline
@@ -100,8 +100,8 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
     11: ("pair_slope_trend", "", "Of the last 30 epochs, fraction of consecutive pairs getting brighter (Δm < 0)"),
     12: ("percent_amplitude", "", "max(|f_max - f50|, |f50 - f_min|) / f50, f = 10^(-0.4 m) (cesium)"),
     13: ("percent_difference_flux_percentile", "", "(f95 - f5) / f50, flux percentiles (cesium)"),
-    14: ("QSO", "", "log10 χ²_QSO/ν under the fixed quasar DRW (gpfit.qso_chi2; Butler & Bloom 2011 style)"),
-    15: ("non_QSO", "", "log10 χ²/ν with the same variance uncorrelated (gpfit.qso_chi2)"),
+    14: ("QSO", "", "ln χ²_QSO/ν, Butler & Bloom (2011) fixed S82 DRW, as cesium's qso_fit (agnlc.features.qsofit)"),
+    15: ("non_QSO", "", "ln(χ²_QSO/ν_NULL / χ²_QSO/ν), χ²_QSO/ν_NULL = Tr(C⁻¹) var(m) / ν (cesium's qso_fit)"),
     16: ("skew", "", "Sample skewness, biased: <d^3> / <d^2>^1.5, d = m - mean(m) (cesium, scipy)"),
     17: ("small_kurtosis", "", "Unbiased excess kurtosis"),
     18: ("std", "mag", "Standard deviation, ddof 0 (cesium)"),

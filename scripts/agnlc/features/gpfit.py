@@ -1,5 +1,5 @@
-"""Gaussian-process light-curve models with celerite2: DRW and DHO maximum-likelihood fits and
-the Butler & Bloom (2011) style quasar χ² statistics.
+"""Gaussian-process light-curve models with celerite2: DRW and DHO maximum-likelihood fits (the
+Butler & Bloom (2011) quasar statistics are :mod:`agnlc.features.qsofit`).
 
 Damped random walk (DRW, CAR(1)): covariance ``k(Δt) = σ² exp(-|Δt|/τ)``, so the structure
 function at long lags is ``SF∞ = sqrt(2) σ`` (MacLeod et al. 2010 quote SF∞; the Object table's
@@ -21,9 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import celerite2
 import numpy as np
-from celerite2 import driver, terms
+from celerite2 import driver
 from numpy.typing import NDArray
 from scipy.optimize import minimize
 
@@ -34,19 +33,12 @@ __all__ = [
     "FLAG_AT_BOUND",
     "FLAG_NOT_CONVERGED",
     "FLAG_SHORT_BASELINE",
-    "QSO_LOG10_TAU",
-    "QSO_SF_INF",
     "FitResult",
     "fit_dho",
     "fit_drw",
-    "qso_chi2",
 ]
 
 
-#: Fixed quasar DRW of the χ²_QSO statistic: log10(τ/d) and SF∞ (mag), typical S82 quasar values
-#: (MacLeod et al. 2010, observed frame).
-QSO_LOG10_TAU = 2.6
-QSO_SF_INF = 0.2
 
 _DRW_BOUNDS = np.log([[1e-3, 5.0], [1.0, 1e5]])  # σ (mag), τ (d)
 _DHO_BOUNDS = np.log([[1e-5, 10.0], [1e-8, 10.0], [1e-7, 10.0], [1e-6, 1e3]])  # a1, a2, b0, b1
@@ -222,27 +214,3 @@ def fit_dho(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     flags = _flags(x, bounds, ok, fun < 1e24)
     mean = np.nan if coeffs is None else profiled(coeffs)[1]
     return FitResult(np.r_[np.exp(x), mean], -fun, flags)
-
-
-def qso_chi2(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.float64]) -> tuple[float, float]:
-    """``(log10 χ²_QSO/ν, log10 χ²_nonQSO/ν)`` in the style of Butler & Bloom (2011).
-
-    χ²_QSO uses the covariance ``diag(σ_i²) + K_DRW`` with the fixed quasar DRW
-    (``QSO_LOG10_TAU``, ``QSO_SF_INF``); χ²_nonQSO uses ``diag(σ_i² + σ_DRW²)``, the same
-    variance without correlation. Both about the generalised-least-squares mean, ν = n − 1.
-    A quasar has χ²_QSO/ν ≈ 1 and χ²_nonQSO/ν > 1.
-    """
-    t, y, yerr = (np.asarray(a, dtype=np.float64) for a in (t, y, yerr))
-    var = QSO_SF_INF**2 / 2.0
-    gp = celerite2.GaussianProcess(terms.RealTerm(a=var, c=10.0**-QSO_LOG10_TAU), mean=0.0)
-    gp.compute(t, yerr=yerr, quiet=True)
-    ones = np.ones_like(y)
-    ci_y, ci_1 = gp.apply_inverse(y), gp.apply_inverse(ones)
-    mu = float(ones @ ci_y / (ones @ ci_1))
-    r = y - mu
-    chi_qso = float(r @ gp.apply_inverse(r))
-    w = 1.0 / (yerr**2 + var)
-    mu2 = float(np.sum(w * y) / np.sum(w))
-    chi_non = float(np.sum(w * (y - mu2) ** 2))
-    nu = max(len(y) - 1, 1)
-    return float(np.log10(chi_qso / nu)), float(np.log10(chi_non / nu))
