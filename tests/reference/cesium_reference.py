@@ -2,9 +2,9 @@
 
 Reads ``tests/data/reference/lightcurves.csv.gz`` (from ``make_lightcurves.py``) and writes
 ``tests/data/reference/cesium_features.csv``: one row per light curve, cesium 0.12's general and
-Lomb–Scargle features with its defaults, on the magnitudes as given (the challenge's 5σ clip is
-applied by the comparison, to both sides, when it is part of a definition). Kept out of the run
-environment on purpose: ``make reference`` builds ``.venv-reference`` from
+Lomb–Scargle features with its defaults, on the epochs that agnlc's 5σ clip keeps (the challenge
+clipped before every metric; ``make_lightcurves.py`` marks the clipped epochs). Kept out of the
+run environment on purpose: ``make reference`` builds ``.venv-reference`` from
 ``tests/reference/requirements.txt`` (cesium pins its own numpy and scipy).
 """
 
@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parents[1] / "data" / "reference"
 
 def main() -> None:
     lcs = pd.read_csv(HERE / "lightcurves.csv.gz")
+    lcs = lcs[~lcs["clipped"]]  # agnlc's 5σ clip (the challenge's), decided in the run env
     groups = [g for _, g in lcs.groupby("id", sort=True)]
     names = [str(g["id"].iloc[0]) for g in groups]
     feats = [f for f in GENERAL_FEATS + LOMB_SCARGLE_FEATS if f != "period_fast"]

@@ -1,10 +1,12 @@
 """Light curves for the reference cross-check of the lc* features (issue 26), in the run env.
 
-Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e``: MJD, AB mag, mag
-error): 100 Sesar et al. (2010) Stripe 82 RR Lyrae in g (real data, resources/validation), 150
-S82-like damped random walks (60 epochs over 8 seasons, τ 20–1000 d, σ 0.05–0.3 mag, 0.02-mag
-errors) and 50 white-noise light curves, all from fixed seeds. ``make reference`` then runs
-``cesium_reference.py`` on them in a separate environment with cesium and EzTao.
+Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e, clipped``: MJD, AB mag,
+mag error, and whether agnlc's 5σ clip leaves the epoch out): 100 Sesar et al. (2010) Stripe 82
+RR Lyrae in g (real data, resources/validation), 150 S82-like damped random walks (60 epochs over
+8 seasons, τ 20–1000 d, σ 0.05–0.3 mag, 0.02-mag errors; 30 with one epoch dimmed by 1.5 mag, as
+SDSS's spurious dimming) and 50 white-noise light curves, all
+from fixed seeds. ``make reference`` then runs ``cesium_reference.py`` on them in a separate
+environment with cesium.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from agnlc.features.clip import sigma_clip_keep
 from agnlc.features.validation import sesar_light_curves
 from agnlc.mocksky.processes import drw
 
@@ -43,6 +46,8 @@ def main() -> None:
     sigma = rng.uniform(0.05, 0.3, n_drw)
     x = drw(t, tau, sigma, rng.standard_normal(t.shape))
     m = 19.0 + x + 0.02 * rng.standard_normal(t.shape)
+    # SDSS's "spurious dimming" (Schmidt et al. 2010): one epoch 1.5 mag too faint in 30 of them
+    m[np.arange(30), rng.integers(0, t.shape[1], 30)] += 1.5
     for i in range(n_drw):
         frames.append(pd.DataFrame({"id": f"drw{i:03d}", "kind": "drw", "t": t[i], "m": m[i], "e": 0.02}))
     t = s82_times(rng, n_wn)
@@ -50,9 +55,11 @@ def main() -> None:
         m = 18.5 + 0.03 * rng.standard_normal(t.shape[1])
         frames.append(pd.DataFrame({"id": f"wn{i:03d}", "kind": "white", "t": t[i], "m": m, "e": 0.03}))
     out = pd.concat(frames, ignore_index=True)
+    # the challenge's 5σ clip, which agnlc applies before every feature: cesium gets the kept rows
+    out["clipped"] = ~sigma_clip_keep(pd.factorize(out["id"])[0], out["m"].to_numpy()).astype(bool)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(OUT, index=False, float_format="%.6f", compression={"method": "gzip", "mtime": 0})
-    print(f"{OUT}: {out['id'].nunique()} light curves, {len(out)} epochs")
+    print(f"{OUT}: {out['id'].nunique()} light curves, {len(out)} epochs, {int(out['clipped'].sum())} clipped")
 
 
 if __name__ == "__main__":

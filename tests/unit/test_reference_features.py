@@ -7,6 +7,7 @@ reports. Pairs that agree today must keep agreeing; the others are the redefinit
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from agnlc.features.definitions import N_LC_NONPERIODIC, N_LC_PERIODIC
@@ -46,6 +47,8 @@ def test_the_reference_covers_rr_lyrae_drws_and_white_noise(table):
     names = lcs.drop_duplicates("objectid")["name"]
     assert names.str.extract(r"^([a-z]+)")[0].value_counts().to_dict() == {"drw": 150, "sesar": 100, "wn": 50}
     assert (table["n"] >= 298).all()  # both sides finite nearly everywhere
+    raw = pd.read_csv(compare.DATA / "lightcurves.csv.gz")
+    assert raw["clipped"].sum() >= 20  # the 5σ clip is exercised: cesium got the kept epochs only
 
 
 def test_the_agreeing_features_equal_cesium(table):

@@ -1,7 +1,8 @@
 """Light-curve features per object and band (SPEC §4), named as in the Object table.
 
 Computed on AB magnitudes of the detections (upper limits are not used), per band, as the seed
-did; the unit is recorded in the output metadata. Column ``lcNonPeriodic[k]_{b}`` /
+did, after merging repeated epochs and a 5σ clip (:mod:`agnlc.features.clip`, as the AGN Data
+Challenge); the unit is recorded in the output metadata. Column ``lcNonPeriodic[k]_{b}`` /
 ``lcPeriodic[k]_{b}`` for object-table band ``b``. A band with fewer detections than a
 feature needs gets NaN, and the counts (``nEpochs_{b}``), the reason bits (``featFlags_{b}``,
 ``periodFlags``) and fit flags (``drwFlags_{b}``, ``dhoFlags_{b}``, bits in
@@ -26,6 +27,7 @@ import pyarrow as pa
 
 from agnlc.features import gpfit
 from agnlc.features.cesiumdefs import cesium_features
+from agnlc.features.clip import sigma_clip_keep
 from agnlc.features.definitions import (
     FEATURE_FLAGS,
     N_LC_NONPERIODIC,
@@ -163,6 +165,11 @@ def compute_features(
     det = lc[good_row & np.isfinite(lc["mjd"])]
     det = det[det["band"].isin(list(bands)) & det["objectid"].isin(out["objectid"])]
     det, dup_ids = _merge_duplicate_epochs(det)
+    # the challenge's 5σ clip in magnitude, per object and band, before every feature
+    pair = det.groupby(["objectid", "band"], sort=False).ngroup().to_numpy()
+    keep = sigma_clip_keep(pair, det["mag"].to_numpy(np.float64))
+    clipped = det.loc[~keep, ["objectid", "band"]].drop_duplicates()
+    det = det[keep].reset_index(drop=True)
     ext = licu.Extractor(*[f for _, f in _LICU])
     licu_cols = _licu_column_positions(ext)
     by_band = dict(tuple(det.groupby("band", sort=False)))
@@ -180,6 +187,7 @@ def compute_features(
         dho_flags = np.zeros(len(uid), np.int16)
         flags = np.where(counts < settings.min_epochs, FEATURE_FLAGS["too_few_epochs"], 0).astype(np.int32)
         flags[np.isin(uid, dup_ids)] |= FEATURE_FLAGS["duplicate_epochs_merged"]
+        flags[np.isin(uid, clipped.loc[clipped["band"] == band, "objectid"])] |= FEATURE_FLAGS["sigma_clipped"]
         good = counts >= settings.min_epochs
         if good.any():
             keep = np.repeat(good, counts)

@@ -30,6 +30,7 @@ FEATURE_FLAGS: dict[str, int] = {
     "period_too_few_epochs": 128,  # periodFlags: too few epochs for the multi-band model
     "period_no_peak": 256,  # periodFlags: no periodogram peak above 2 cycles per baseline
     "period_failed": 512,  # periodFlags: the multi-band period search raised
+    "sigma_clipped": 1024,  # epochs more than 5σ from the median magnitude were left out (agnlc.features.clip)
 }
 
 __all__ = [
