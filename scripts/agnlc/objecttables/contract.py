@@ -68,6 +68,9 @@ def object_table_schema(
             name, unit, definition = defs[k]
             for b in lc_bands:
                 cols.append(Column(lc_feature_column(kind, k, b), f64, unit, f"{name}, {b} band: {definition}"))
+    for b in lc_bands:  # our quantity under its own name: lcNonPeriodic[27] is the challenge's β₀
+        desc = f"DRW rms amplitude σ = SF∞/sqrt(2), {b} band: β₀ sqrt(τ/2) of lcNonPeriodic[27], [28]"
+        cols.append(Column(f"drwSigmaRms_{b}", f64, "mag", desc))
     if with_field:
         cols.append(Column("field", _STR, "", "Field the row comes from: s82 or xmmlss", False))
     return TableSchema(
@@ -103,6 +106,7 @@ COLUMN_SOURCES: tuple[tuple[str, str, str], ...] = (
     ("photSource_", "objecttable_shard", "name of the catalogue that filled the band"),
     ("lcPeriodic[", "features", "agnlc.features.definitions.PERIODIC, on the band's light curve in magnitudes"),
     ("lcNonPeriodic[", "features", "agnlc.features.definitions.NONPERIODIC, on the band's light curve in magnitudes"),
+    ("drwSigmaRms_", "features", "agnlc.features.gpfit.fit_drw, on the band's light curve in magnitudes"),
     ("field", "objecttable", "s82 or xmmlss (XMM-LSS rows: u CFHTLS, grizy HSC, photo-z XMM-SERVS)"),
 )
 

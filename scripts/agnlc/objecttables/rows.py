@@ -215,7 +215,7 @@ def s82_rows(
         df["photoZ_pest"] = dr16["photoz"].to_numpy(float)
     feat = features.set_index("objectid").reindex(ids)
     for c in feat.columns:
-        if c.startswith("lcNonPeriodic[") or c.startswith("lcPeriodic["):
+        if c.startswith(("lcNonPeriodic[", "lcPeriodic[", "drwSigmaRms_")):
             df[c] = feat[c].to_numpy(float)
     return df[S82_SCHEMA.names]
 
