@@ -119,7 +119,7 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
         "mag/d^0.5",
         "DRW driving amplitude β₀ = σ sqrt(2/τ) (CAR(1), as EzTao); σ itself (SF∞/sqrt 2) is drwSigmaRms_<b>",
     ),
-    28: ("drw_tau", "d", "DRW τ by maximum likelihood, 1 d to 1e5 d (observed frame); not fitted below 10 epochs"),
+    28: ("drw_tau", "d", "DRW τ by maximum likelihood, ln τ in [-4, 10] as EzTao (observed frame); >= 10 epochs"),
 }
 
 #: lcPeriodic index -> (name, unit, definition)
