@@ -53,7 +53,6 @@ _LICU: tuple[tuple[int, object], ...] = (
     (9, licu.MedianAbsoluteDeviation()),
     (17, licu.Kurtosis()),
     (22, licu.ReducedChi2()),
-    (24, licu.ExcessVariance()),
     (25, licu.Cusum()),
     (26, licu.Eta()),
 )
@@ -89,7 +88,7 @@ def _arrow_lcs(t: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) 
 
 
 def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray]:
-    """Features 11, 21, 23 and cesium's (:mod:`agnlc.features.cesiumdefs`) for time-sorted
+    """Features 11, 21, 23, 24 and cesium's (:mod:`agnlc.features.cesiumdefs`) for time-sorted
     segments (vectorised over all objects)."""
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     pos = np.arange(len(m)) - np.repeat(starts, counts)
@@ -99,13 +98,21 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
     in_last = (pos >= np.repeat(counts, counts) - 30)[:-1] & same
     brighter = np.bincount(seg[1:][in_last], weights=(dm[in_last] < 0).astype(float), minlength=len(counts))
     npairs = np.bincount(seg[1:][in_last], minlength=len(counts)).astype(float)
-    # 21, 23
-    g = pd.DataFrame({"seg": seg, "m": m, "s2": s**2}).groupby("seg", sort=True)
+    # 21
+    g = pd.DataFrame({"seg": seg, "m": m}).groupby("seg", sort=True)
     var = g["m"].var(ddof=1).to_numpy()
+    # 23, 24: the challenge's excess variance (its notebook, after arXiv:1710.10943): the mean of
+    # Δm_i² - σ_i², Δm_i = (m_i - m̄_w) / sqrt(1 - w_i/Σw), w = σ⁻²; normalised by N m̄_w²
+    w = 1.0 / s**2
+    sw = np.bincount(seg, weights=w)
+    mw = np.bincount(seg, weights=w * m) / sw
+    dm2 = (m - mw[seg]) ** 2 / (1.0 - w / sw[seg])
+    exvar = np.bincount(seg, weights=dm2 - s**2) / counts
     return {
         11: np.where(npairs > 0, brighter / np.maximum(npairs, 1), np.nan),
         21: var / g["m"].median().to_numpy(),
-        23: var - g["s2"].mean().to_numpy(),
+        23: exvar,
+        24: exvar / (counts * mw**2),
         **cesium_features(seg, m, s, counts),
     }
 

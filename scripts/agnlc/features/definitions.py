@@ -108,10 +108,19 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
     18: ("std", "mag", "Standard deviation, ddof 0 (cesium)"),
     19: ("stetson_j", "", "<sgn(δ²-1) sqrt|δ²-1|>, δ = sqrt(n/(n-1)) (m - m_S)/0.1, m_S the Stetson mean (cesium)"),
     20: ("stetson_k", "", "<|δ|> / sqrt(<δ²>) / 0.798, δ as for stetson_j (cesium)"),
-    21: ("variance_over_median", "mag", "Sample variance (ddof=1) divided by the median magnitude"),
+    21: (
+        "variance_over_median",
+        "mag",
+        "var(m) (ddof 1) / median(m), the challenge index's words; not the released table's quantity "
+        "(it spans -4.16..6.28, which no variance over a magnitude gives) and not reproducible from its sources",
+    ),
     22: ("chi2_dof", "", "Σ((m - <m>_w)/σ)² / (n - 1), <m>_w the inverse-variance weighted mean"),
-    23: ("excess_variance", "mag²", "s² - <σ²>: sample variance minus the mean squared error"),
-    24: ("normalised_excess_variance", "", "(s² - <σ²>) / <m>²"),
+    23: (
+        "excess_variance",
+        "mag²",
+        "<Δm² - σ²>, Δm = (m - <m>_w) / sqrt(1 - w/Σw), w = 1/σ² (the challenge's notebook, arXiv:1710.10943)",
+    ),
+    24: ("normalised_excess_variance", "", "excess_variance / (n <m>_w²) (the challenge's notebook, arXiv:1202.3786)"),
     25: ("cusum_range", "", "Range of the cumulative sum of (m - <m>)/(n s)"),
     26: ("von_neumann_ratio", "", "η = Σ(m_i+1 - m_i)² / ((n-1) s²)"),
     27: (
