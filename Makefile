@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
 CORES ?= 2
 TINY_TESTS := tests/workflow/test_tiny_run.py tests/workflow/test_slurm.py
+SLURM_BASE ?= /tmp/agnlc-slurm
 
 .PHONY: setup run test reliability reference lint report lock clean
 
@@ -25,6 +26,12 @@ run: setup
 	$(BIN)/snakemake --cores $(CORES)
 
 test: setup
+	@# the local SLURM of tests/workflow/test_slurm.py, up for the whole run (root on Debian only):
+	@# with SLURM's client installed but no controller answering, every Snakemake start waits 9 s on
+	@# `scontrol show config` (the SLURM executor plugin asks it when it is loaded)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! sinfo -h -o %T 2>/dev/null | grep -q idle; then \
+	  SLURM_BASE=$(SLURM_BASE) bash tests/slurm/up.sh > .slurm-up.log 2>&1 && touch .slurm-started \
+	    || echo "local SLURM not started: the SLURM test will say why (log: .slurm-up.log)"; fi
 	$(BIN)/ruff check scripts tests benchmarks
 	$(BIN)/snakemake --lint
 	@# two pytest processes side by side: the tiny run and its SLURM twin (one shared session fixture,
@@ -32,6 +39,8 @@ test: setup
 	@$(BIN)/python -m pytest $(TINY_TESTS) --durations=10 > .pytest-tiny.log 2>&1 & tiny=$$!; \
 	$(BIN)/python -m pytest $(foreach t,$(TINY_TESTS),--ignore=$(t)) --durations=15; rest=$$?; \
 	wait $$tiny; tinyrc=$$?; echo "== $(TINY_TESTS) =="; cat .pytest-tiny.log; rm -f .pytest-tiny.log; \
+	if [ -f .slurm-started ]; then SLURM_BASE=$(SLURM_BASE) bash tests/slurm/down.sh >/dev/null 2>&1; \
+	  rm -f .slurm-started; fi; \
 	test $$rest -eq 0 && test $$tinyrc -eq 0
 
 reliability: setup
