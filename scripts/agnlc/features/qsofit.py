@@ -85,13 +85,13 @@ def _block(
     log10_tau: float,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """:func:`qso_statistics` of one block of light curves, padded to its longest."""
-    ms = np.sort(_padded(m, counts, np.inf), axis=1)  # the padding sorts last
-    k = np.arange(len(counts))
-    med = 0.5 * (ms[k, (counts - 1) // 2] + ms[k, counts // 2])
-    y = _padded(m - np.repeat(med, counts), counts, 0.0)
+    # centred for precision only: both statistics are the same for any constant shift (cesium's
+    # move of the median to 19 included), as x0 and var(y) absorb it
+    y = _padded(m, counts, 0.0)
+    real = np.arange(y.shape[1]) < counts[:, None]
+    y = np.where(real, y - (y.sum(axis=1) / counts)[:, None], 0.0)
     w = _padded(1.0 / np.asarray(s, np.float64) ** 2, counts, 0.0)
     tt = _padded(t, counts, np.nan)
-    real = np.arange(y.shape[1]) < counts[:, None]
     tau = 10.0**log10_tau
     s2 = 0.5 * 10.0**log10_var * tau  # the variance of the exponential covariance
     # r_i = exp(-(t_{i+1} - t_i)/τ) between neighbours of one light curve, 0 elsewhere
@@ -122,7 +122,7 @@ def _block(
     chi2 = np.sum((y - x0[:, None]) * (ciy - x0[:, None] * ci1), axis=1)
     trace = np.sum(w - w**2 / (f + g - a), axis=1)
     nu = counts - 1.0
-    var = np.sum(np.where(real, (y - (y.sum(axis=1) / counts)[:, None]) ** 2, 0.0), axis=1) / counts
+    var = np.sum(y**2, axis=1) / counts  # y is centred and zero on the padding
     chi2_nu = chi2 / nu
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.log(chi2_nu), np.log(trace * var / nu / chi2_nu)
