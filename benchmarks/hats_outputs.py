@@ -10,6 +10,11 @@ folder, and compares their job time with the summed job time of the run's ``merg
 
 Target: the HATS jobs add at most 10 % to those stages' job time, and their memory does not grow
 with N (one partition in memory: at most 20,000 Object-table rows or 2,000 targets' light curves).
+
+``--synthetic-rows 20000 100000 500000`` also writes a synthetic merged Object table (every
+contract column, random values, positions uniform over Stripe 82, objectId their HEALPix index,
+in sky order, as the workflow writes it) of each size and its HATS catalogue in a fresh process:
+the peak memory against N.
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ _OBJECTTABLES = """
 from agnlc.objecttables.hats import objecttable_hats
 for name in ("ObjectTable", "s82ObjectTable", "xmmlssObjectTable"):
     objecttable_hats(f"{wd}/results/{name}.parquet", f"{out}/{name}.hats", name, {})
+"""
+_SYNTHETIC = """
+from agnlc.objecttables.hats import objecttable_hats
+objecttable_hats(f"{wd}/ObjectTable.parquet", f"{out}/ObjectTable.hats", "ObjectTable", {})
 """
 _LIGHTCURVES = """
 import glob
@@ -62,9 +71,51 @@ def _timed(code: str, wd: Path, out: Path) -> dict:
     return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "peak_rss_mb": round(peak_kb / 1024, 1)}
 
 
+def synthetic_objecttable(path: Path, rows: int, chunk: int = 5000, seed: int = 1) -> None:
+    """A merged Object table of ``rows`` rows in the contract, written ``chunk`` rows at a time."""
+    import numpy as np
+    import pandas as pd
+    from hats.pixel_math.spatial_index import compute_spatial_index
+
+    from agnlc.core.io import table_writer
+    from agnlc.objecttables.contract import MERGED_SCHEMA
+    from agnlc.objecttables.rows import _empty_rows
+
+    rng = np.random.default_rng(seed)
+    ra, dec = rng.uniform(0, 60, rows), rng.uniform(-1.25, 1.25, rows)
+    oid = compute_spatial_index(ra, dec).astype(np.int64)
+    order = np.argsort(oid)
+    ra, dec, oid = ra[order], dec[order], oid[order]
+    floats = [c.name for c in MERGED_SCHEMA.columns if str(c.dtype) in ("double", "float")]
+    floats = [c for c in floats if c not in ("ra", "dec")]
+    with table_writer(path, MERGED_SCHEMA, {}) as write:
+        for lo in range(0, rows, chunk):
+            n = min(chunk, rows - lo)
+            df = pd.DataFrame(_empty_rows(MERGED_SCHEMA, n))
+            df[floats] = rng.uniform(0, 1, (n, len(floats)))
+            df["objectId"], df["ra"], df["dec"] = oid[lo : lo + n], ra[lo : lo + n], dec[lo : lo + n]
+            df["field"] = "s82"
+            write(df)
+
+
+def synthetic(sizes: list[int]) -> dict:
+    """Peak memory and wall time of the Object-table catalogue against N (synthetic tables)."""
+    out = {}
+    for rows in sizes:
+        work = Path(tempfile.mkdtemp(prefix=f"hats_synthetic_{rows}_"))
+        try:
+            synthetic_objecttable(work / "ObjectTable.parquet", rows)
+            out[str(rows)] = _timed(_SYNTHETIC, work, work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        print(f"{rows:,} rows: {out[str(rows)]}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks hats_outputs")
     ap.add_argument("--workdir", type=Path, required=True, help="a finished run (its results/ folder)")
+    ap.add_argument("--synthetic-rows", type=int, nargs="*", default=[], help="synthetic Object tables (memory vs N)")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "out" / "hats_outputs.json")
     args = ap.parse_args(argv)
     wd = args.workdir.resolve()
@@ -88,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         "added_fraction": round(added / base_s, 3),
         "target_fraction": TARGET_FRACTION,
     }
+    if args.synthetic_rows:
+        rec["synthetic_objecttable"] = synthetic(args.synthetic_rows)
     print(json.dumps(rec, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rec, indent=2) + "\n")

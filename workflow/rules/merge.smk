@@ -60,7 +60,7 @@ rule merge_lightcurves_hats:
     benchmark:
         "results/benchmarks/merge/lightcurves_hats.tsv",
     resources:
-        mem_mb=1500,
+        mem_mb=1000,
     conda:
         "../../envs/tables.yaml"
     script:

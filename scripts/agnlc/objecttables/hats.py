@@ -2,7 +2,7 @@
 
 Same columns, types and units as the Parquet table; lsdb partitions the positions and each
 partition's rows are read back from the Parquet table by objectId range
-(:func:`agnlc.core.hatsio.write_hats`).
+(:class:`agnlc.core.keyrange.KeyRangeReader`, :func:`agnlc.core.hatsio.write_hats`).
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ import os
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import pyarrow.dataset as ds
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from agnlc.core.hatsio import read_ids, write_hats
+from agnlc.core.hatsio import write_hats
+from agnlc.core.keyrange import KeyRangeReader
 
 __all__ = ["PARTITION_ROWS", "objecttable_hats"]
 
@@ -32,19 +33,20 @@ def objecttable_hats(
 ) -> None:
     """Write the Object table ``parquet`` as the HATS catalogue ``out`` (named ``name``).
 
-    Columns keep their Arrow types (pandas ``ArrowDtype``), so integer columns with nulls stay
-    integers and every partition has the Parquet table's schema.
+    Every partition has the Parquet table's Arrow schema (types, nullability, units and
+    descriptions), plus hats' ``_healpix_29`` column.
     """
-    dataset = ds.dataset(str(parquet), format="parquet")
-    positions = pq.read_table(parquet, columns=["objectId", "ra", "dec"]).to_pandas(types_mapper=pd.ArrowDtype)
+    reader = KeyRangeReader([parquet], "objectId")
+    positions = pq.read_table(parquet, columns=["objectId", "ra", "dec"])
 
-    def rows(part: pd.DataFrame) -> pd.DataFrame:
-        ids = part["objectId"].to_numpy(dtype=np.int64)
-        df = read_ids(dataset, "objectId", ids).to_pandas(types_mapper=pd.ArrowDtype)
-        if len(df) != len(ids):
-            raise ValueError(f"{parquet}: {len(ids)} objects in a partition, {len(df)} rows found")
-        df = df.set_index(df["objectId"].to_numpy(dtype=np.int64)).loc[ids]
-        df.index = part.index
-        return df
+    def rows(part: pa.Table) -> pa.Table:
+        ids = part["objectId"].to_numpy()
+        table = reader.read(int(ids.min()), int(ids.max())) if len(ids) else reader.schema.empty_table()
+        if not np.array_equal(table["objectId"].to_numpy(), ids):  # in the partition's order
+            where = pc.index_in(part["objectId"], value_set=table["objectId"])
+            if where.null_count:
+                raise ValueError(f"{parquet}: {where.null_count} objects of a partition have no row")
+            table = table.take(where)
+        return table
 
     write_hats(positions, rows, out, name, provenance, partition_rows, ra="ra", dec="dec")
