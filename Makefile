@@ -46,13 +46,17 @@ test: setup
 reliability: setup
 	$(BIN)/python -m pytest tests/reliability --reliability -v
 
-# issue 26: cesium's features of the reference light curves, in their own environment (cesium pins
-# numpy/scipy apart from the run env), written to tests/data/reference/ and compared with ours
+# issue 26: cesium's, FATS's and EzTao's features of the reference light curves, each in its own
+# environment (they pin numpy/scipy apart from the run env), written to tests/data/reference/
+# and compared with ours
 reference: setup
 	@test -x .venv-reference/bin/python || $(PY) -m venv .venv-reference
 	.venv-reference/bin/python -m pip install -q -r tests/reference/requirements.txt
+	@test -x .venv-eztao/bin/python || $(PY) -m venv .venv-eztao
+	.venv-eztao/bin/python -m pip install -q -r tests/reference/requirements-eztao.txt
 	$(BIN)/python tests/reference/make_lightcurves.py
 	.venv-reference/bin/python tests/reference/cesium_reference.py
+	.venv-eztao/bin/python tests/reference/eztao_fats_reference.py
 	$(BIN)/python -m tests.reference.compare
 
 report: setup

@@ -1,9 +1,12 @@
-"""Per-feature agreement of agnlc's lc* features with cesium's on the reference light curves.
+"""Per-feature agreement of agnlc's lc* features with the challenge's tools on the reference
+light curves: cesium 0.12 (``cesium_features.csv``), FATS 1.3.6 and EzTao 0.5.1
+(``eztao_fats_features.csv``).
 
-``python -m tests.reference.compare`` prints the table (Markdown) that docs/features.md carries;
-``tests/unit/test_reference_features.py`` asserts it. Each lc* column is paired with the cesium
-feature the AGN Data Challenge computed it with (its ``docs/lc_feats.yml``); a pair *agrees*
-on a light curve when the relative difference is at most 1e-6.
+``python -m tests.reference.compare`` prints the tables (Markdown) that docs/features.md carries;
+``tests/unit/test_reference_features.py`` asserts them. Each deterministic lc* column is paired
+with the feature the AGN Data Challenge computed it with (its ``docs/lc_feats.yml`` and feature
+notebook); a pair *agrees* on a light curve when the relative difference is at most 1e-6. The
+DRW fit ([27], [28]) is compared with EzTao's where both fits end inside their bounds.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import pandas as pd
 DATA = Path(__file__).resolve().parents[1] / "data" / "reference"
 TOLERANCE = 1e-6
 
-#: lc* column (band g) -> the cesium 0.12 feature of the same challenge name
+#: lc* column (band g) -> the cesium 0.12 (or FATS 1.3.6) feature of the same challenge name
 PAIRS: dict[str, str] = {
     "lcNonPeriodic[0]": "amplitude",
     "lcNonPeriodic[1]": "percent_beyond_1_std",
@@ -29,11 +32,13 @@ PAIRS: dict[str, str] = {
     "lcNonPeriodic[8]": "max_slope",
     "lcNonPeriodic[9]": "median_absolute_deviation",
     "lcNonPeriodic[10]": "percent_close_to_median",
+    "lcNonPeriodic[11]": "fats_pair_slope_trend",
     "lcNonPeriodic[12]": "percent_amplitude",
     "lcNonPeriodic[13]": "percent_difference_flux_percentile",
     "lcNonPeriodic[14]": "qso_log_chi2_qsonu",
     "lcNonPeriodic[15]": "qso_log_chi2nuNULL_chi2nu",
     "lcNonPeriodic[16]": "skew",
+    "lcNonPeriodic[17]": "fats_small_kurtosis",
     "lcNonPeriodic[18]": "std",
     "lcNonPeriodic[19]": "stetson_j",
     "lcNonPeriodic[20]": "stetson_k",
@@ -71,9 +76,51 @@ def reference_lightcurves() -> pd.DataFrame:
     ).sort_values(["objectid", "mjd"], kind="stable", ignore_index=True)
 
 
-def cesium_features() -> pd.DataFrame:
-    """cesium's features of the reference light curves, by light-curve name."""
-    return pd.read_csv(DATA / "cesium_features.csv", comment="#", index_col="id")
+def reference_features() -> pd.DataFrame:
+    """cesium's, FATS's and EzTao's values for the reference light curves, by light-curve name."""
+    cesium = pd.read_csv(DATA / "cesium_features.csv", comment="#", index_col="id")
+    return cesium.join(pd.read_csv(DATA / "eztao_fats_features.csv", comment="#", index_col="id"), how="left")
+
+
+#: ln τ bounds of both DRW fits (the challenge's); a fit this close (in ln) to one is "at a bound"
+LN_TAU_BOUNDS = (-4.0, 10.0)
+AT_BOUND = 0.01
+
+
+def drw_agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
+    """agnlc's DRW τ (lcNonPeriodic[28]) and σ (drwSigmaRms) against EzTao's ``drw_fit``, per kind
+    of light curve, on those where both fits are finite and inside the τ bounds (EzTao's
+    amplitude bounds are std/50..3 std, so also inside those): the number compared and the
+    median and 90th percentile of |Δ log10 τ| and |Δ log10 σ|.
+
+    The fits differ by design in one respect: EzTao subtracts the median and fixes the mean at
+    zero, agnlc fits the mean (profiled, generalised least squares).
+    """
+    tau_a, tau_b = ours["lcNonPeriodic[28]"].reindex(ref.index), ref["eztao_drw_tau"]
+    sig_a, sig_b = ours["drwSigmaRms"].reindex(ref.index), ref["eztao_drw_sigma"]
+    lo, hi = LN_TAU_BOUNDS
+    inside = np.ones(len(ref), bool)
+    for tau in (tau_a, tau_b):
+        ln = np.log(tau.to_numpy(np.float64))
+        inside &= np.isfinite(ln) & (ln > lo + AT_BOUND) & (ln < hi - AT_BOUND)
+    kind = ref.index.str.extract(r"^([a-z]+)", expand=False)
+    rows = []
+    for name in sorted(set(kind)):
+        sel = inside & (kind == name)
+        dt = np.abs(np.log10(tau_a[sel] / tau_b[sel]))
+        ds = np.abs(np.log10(sig_a[sel] / sig_b[sel]))
+        rows.append(
+            {
+                "kind": name,
+                "fitted": int((kind == name).sum()),
+                "both_inside": int(sel.sum()),
+                "median_dlog_tau": float(np.median(dt)) if sel.any() else np.nan,
+                "p90_dlog_tau": float(np.quantile(dt, 0.9)) if sel.any() else np.nan,
+                "median_dlog_sigma": float(np.median(ds)) if sel.any() else np.nan,
+                "p90_dlog_sigma": float(np.quantile(ds, 0.9)) if sel.any() else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def agnlc_features() -> pd.DataFrame:
@@ -109,7 +156,7 @@ def agreement(ours: pd.DataFrame, ref: pd.DataFrame, same_epochs: bool = False) 
         rows.append(
             {
                 "column": col,
-                "cesium": name,
+                "reference": name,
                 "n": int(ok.sum()),
                 "agree": float(np.mean(rel <= TOLERANCE)) if ok.any() else np.nan,
                 "median_rel_diff": float(np.median(rel)) if ok.any() else np.nan,
@@ -120,8 +167,10 @@ def agreement(ours: pd.DataFrame, ref: pd.DataFrame, same_epochs: bool = False) 
 
 
 def main() -> None:
-    table = agreement(agnlc_features(), cesium_features())
-    print(table.to_markdown(index=False, floatfmt=".3g"))
+    ours, ref = agnlc_features(), reference_features()
+    print(agreement(ours, ref).to_markdown(index=False, floatfmt=".3g"))
+    print()
+    print(drw_agreement(ours, ref).to_markdown(index=False, floatfmt=".3g"))
 
 
 if __name__ == "__main__":

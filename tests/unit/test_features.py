@@ -69,7 +69,11 @@ def test_features_match_hand_computation():
     assert row["lcNonPeriodic[21]_g"] == pytest.approx(np.var(m, ddof=1) / np.median(m), rel=1e-6)
     assert row["lcNonPeriodic[22]_g"] == pytest.approx(np.sum(w * (m - np.sum(w * m) / np.sum(w)) ** 2) / (n - 1))
     last = m[-30:]
-    assert row["lcNonPeriodic[11]_g"] == pytest.approx(np.mean(np.diff(last) < 0))
+    # FATS: (# rising - # not rising differences of the last 30) / 30; its small-sample kurtosis
+    assert row["lcNonPeriodic[11]_g"] == pytest.approx(((np.diff(last) > 0).sum() - (np.diff(last) <= 0).sum()) / 30)
+    z4 = np.sum(((m - m.mean()) / np.std(m)) ** 4)
+    kurt = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * z4 - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
+    assert row["lcNonPeriodic[17]_g"] == pytest.approx(kurt, rel=1e-9)
     f = 10 ** (-0.4 * m)  # cesium: the percentile features are on the flux
     q = np.percentile(f, [5, 40, 50, 60, 95])
     assert row["lcNonPeriodic[2]_g"] == pytest.approx((q[3] - q[1]) / (q[4] - q[0]), rel=1e-6)

@@ -51,7 +51,6 @@ _LICU: tuple[tuple[int, object], ...] = (
     (7, licu.LinearTrend()),
     (8, licu.MaximumSlope()),
     (9, licu.MedianAbsoluteDeviation()),
-    (17, licu.Kurtosis()),
     (22, licu.ReducedChi2()),
     (25, licu.Cusum()),
     (26, licu.Eta()),
@@ -88,16 +87,22 @@ def _arrow_lcs(t: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) 
 
 
 def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.ndarray) -> dict[int, np.ndarray]:
-    """Features 11, 21, 23, 24 and cesium's (:mod:`agnlc.features.cesiumdefs`) for time-sorted
-    segments (vectorised over all objects)."""
+    """Features 11, 17, 21, 23, 24 and cesium's (:mod:`agnlc.features.cesiumdefs`) for
+    time-sorted segments (vectorised over all objects)."""
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     pos = np.arange(len(m)) - np.repeat(starts, counts)
     same = seg[1:] == seg[:-1]
     dm = np.diff(m)
-    # 11: last 30 epochs -> pairs whose both ends are in the last 30
+    # 11 (FATS PairSlopeTrend): of the last 30 epochs' differences, (# rising - # not rising) / 30
     in_last = (pos >= np.repeat(counts, counts) - 30)[:-1] & same
-    brighter = np.bincount(seg[1:][in_last], weights=(dm[in_last] < 0).astype(float), minlength=len(counts))
+    rising = np.bincount(seg[1:][in_last], weights=(dm[in_last] > 0).astype(float), minlength=len(counts))
     npairs = np.bincount(seg[1:][in_last], minlength=len(counts)).astype(float)
+    # 17 (FATS SmallKurtosis): n(n+1)/((n-1)(n-2)(n-3)) Σ((m - mean)/std)^4 - 3(n-1)²/((n-2)(n-3)), std ddof 0
+    n = counts.astype(float)
+    d = m - (np.bincount(seg, weights=m) / n)[seg]
+    m2, m4 = np.bincount(seg, weights=d**2) / n, np.bincount(seg, weights=d**4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kurt = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * m4 / m2**2 - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))
     # 21
     g = pd.DataFrame({"seg": seg, "m": m}).groupby("seg", sort=True)
     var = g["m"].var(ddof=1).to_numpy()
@@ -109,7 +114,8 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
     dm2 = (m - mw[seg]) ** 2 / (1.0 - w / sw[seg])
     exvar = np.bincount(seg, weights=dm2 - s**2) / counts
     return {
-        11: np.where(npairs > 0, brighter / np.maximum(npairs, 1), np.nan),
+        11: (2 * rising - npairs) / 30.0,
+        17: kurt,
         21: var / g["m"].median().to_numpy(),
         23: exvar,
         24: exvar / (counts * mw**2),
