@@ -1,10 +1,11 @@
 """Light curves for the reference cross-check of the lc* features (issue 26), in the run env.
 
-Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e, clipped``: MJD, AB mag,
-mag error, and whether agnlc's 5σ clip leaves the epoch out): 100 Sesar et al. (2010) Stripe 82
-RR Lyrae in g (real data, resources/validation), 150 S82-like damped random walks (60 epochs over
-8 seasons, τ 20–1000 d, σ 0.05–0.3 mag, 0.02-mag errors; 30 with one epoch dimmed by 1.5 mag, as
-SDSS's spurious dimming) and 50 white-noise light curves, all
+Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e, clipped, dho_kept``: MJD,
+AB mag, mag error, whether agnlc's 5σ clip leaves the epoch out, and whether the CARMA(2,1) fit's
+median filter keeps it): 100 Sesar et al. (2010) Stripe 82 RR Lyrae in g (real data,
+resources/validation), 150 S82-like damped random walks (60 epochs over 8 seasons, τ 20–1000 d,
+σ 0.05–0.3 mag, 0.02-mag errors; 30 with one epoch dimmed by 1.5 mag, as SDSS's spurious
+dimming), 50 white-noise light curves and 50 CARMA(2,1) ones (overdamped, 0.2 mag), all
 from fixed seeds. ``make reference`` then runs ``cesium_reference.py`` on them in a separate
 environment with cesium.
 """
@@ -16,7 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from agnlc.features import carma
 from agnlc.features.clip import sigma_clip_keep
+from agnlc.features.compute import dho_input
 from agnlc.features.validation import sesar_light_curves
 from agnlc.mocksky.processes import drw
 
@@ -54,9 +57,23 @@ def main() -> None:
     for i in range(n_wn):
         m = 18.5 + 0.03 * rng.standard_normal(t.shape[1])
         frames.append(pd.DataFrame({"id": f"wn{i:03d}", "kind": "white", "t": t[i], "m": m, "e": 0.03}))
+    # CARMA(2,1) light curves for the DHO cross-check: overdamped, as the mock sky's DHO quasars
+    n_dho = 50
+    t = s82_times(rng, n_dho)
+    for i in range(n_dho):
+        a1, a2, b0, b1 = carma.from_timescales(rng.uniform(100, 600), rng.uniform(3, 30), rng.uniform(1, 20), 0.2)
+        m = 19.0 + carma.simulate(t[i], a1, a2, b0, b1, rng.standard_normal(t.shape[1]))
+        m += 0.02 * rng.standard_normal(t.shape[1])
+        frames.append(pd.DataFrame({"id": f"dho{i:03d}", "kind": "dho", "t": t[i], "m": m, "e": 0.02}))
     out = pd.concat(frames, ignore_index=True)
     # the challenge's 5σ clip, which agnlc applies before every feature: cesium gets the kept rows
     out["clipped"] = ~sigma_clip_keep(pd.factorize(out["id"])[0], out["m"].to_numpy()).astype(bool)
+    # and, of those, the epochs its CARMA(2,1) fits keep (3-point median filter, 5σ, in flux)
+    out["dho_kept"] = False
+    for _, g in out[~out["clipped"]].groupby("id", sort=False):
+        g = g.sort_values("t", kind="stable")
+        kept_t = dho_input(g["t"].to_numpy(), g["m"].to_numpy(), g["e"].to_numpy())[0]
+        out.loc[g.index[np.isin(g["t"].to_numpy(), kept_t)], "dho_kept"] = True
     OUT.parent.mkdir(parents=True, exist_ok=True)
     out.to_csv(OUT, index=False, float_format="%.6f", compression={"method": "gzip", "mtime": 0})
     print(f"{OUT}: {out['id'].nunique()} light curves, {len(out)} epochs, {int(out['clipped'].sum())} clipped")

@@ -21,3 +21,26 @@ def test_equals_astropy_sigma_clip_per_group():
     want = np.concatenate([~sigma_clip(x[group == g], sigma=5, maxiters=5).mask for g in range(len(sizes))])
     assert (keep == want).all()
     assert 0 < (~keep).sum() < 0.05 * len(x)  # the dimmed epochs, not the tails
+
+
+def test_median_filter_clip_is_a_clip_of_the_residuals_from_scipys_running_median():
+    """The CARMA(2,1) input filter: residuals from scipy.ndimage's 3-point median (mode nearest)
+    of each light curve, clipped as astropy clips; single outliers go, a real step stays."""
+    from scipy.ndimage import median_filter
+
+    from agnlc.features.clip import median_filter_keep
+
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(2, 90, 200)
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    x = 1000 + rng.normal(0, 10, len(group))
+    x[rng.random(len(x)) < 0.02] += 400.0
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    x[starts[7] : starts[7] + 20] += 300.0  # a step: its residuals are small
+    expect = np.empty(len(x), bool)
+    for a, n in zip(starts, sizes, strict=True):
+        res = x[a : a + n] - median_filter(x[a : a + n], size=3, mode="nearest")
+        expect[a : a + n] = ~sigma_clip(res, sigma=5, maxiters=5).mask
+    keep = median_filter_keep(group, x)
+    assert np.array_equal(keep, expect)
+    assert (~keep).sum() > 20 and keep[starts[7] : starts[7] + 20].all()

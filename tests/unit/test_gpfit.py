@@ -55,3 +55,17 @@ def test_a_covariance_that_is_not_positive_definite_gives_inf_not_an_exception()
     assert val == np.inf and np.isnan(mean)
     ok, mu = nll((np.array([1.0]), np.array([0.1]), empty, empty, empty, empty))
     assert np.isfinite(ok) and np.isfinite(mu)
+
+
+def test_dho_fit_is_the_same_in_any_flux_unit():
+    """EzTao's normalisation (median, 1.4826 MAD) makes a1, a2 independent of the unit and
+    scales b0, b1 and the mean with it."""
+    rng = np.random.default_rng(9)
+    a1, a2, b0, b1 = carma.from_timescales(200.0, 10.0, 5.0, 300.0)
+    t = np.sort(rng.uniform(0, 3000, 120))
+    y = 5000 + carma.simulate(t, a1, a2, b0, b1, rng.normal(size=120)) + rng.normal(0, 30, 120)
+    e = np.full(120, 30.0)
+    nj, mj = gpfit.fit_dho(t, y, e), gpfit.fit_dho(t, y * 1e-6, e * 1e-6)  # nJy and mJy
+    assert mj.params[:2] == pytest.approx(nj.params[:2], rel=1e-4)
+    assert mj.params[2:] == pytest.approx(nj.params[2:] * 1e-6, rel=1e-4)
+    assert mj.log_likelihood == pytest.approx(nj.log_likelihood + 120 * np.log(1e6), rel=1e-6)

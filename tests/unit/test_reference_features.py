@@ -45,8 +45,9 @@ def test_every_lc_column_is_paired_with_cesium_or_named_as_not_cesium():
 def test_the_reference_covers_rr_lyrae_drws_and_white_noise(table):
     lcs = compare.reference_lightcurves()
     names = lcs.drop_duplicates("objectid")["name"]
-    assert names.str.extract(r"^([a-z]+)")[0].value_counts().to_dict() == {"drw": 150, "sesar": 100, "wn": 50}
-    assert (table["n"] >= 298).all()  # both sides finite nearly everywhere
+    kinds = names.str.extract(r"^([a-z]+)")[0].value_counts().to_dict()
+    assert kinds == {"drw": 150, "sesar": 100, "wn": 50, "dho": 50}
+    assert (table["n"] >= 348).all()  # both sides finite nearly everywhere
     raw = pd.read_csv(compare.DATA / "lightcurves.csv.gz")
     assert raw["clipped"].sum() >= 20  # the 5σ clip is exercised: cesium got the kept epochs only
 
@@ -60,7 +61,7 @@ def test_the_agreeing_features_equal_cesium(table):
 
 def test_only_merged_duplicate_epochs_set_a_light_curve_apart(table, every_epoch):
     # one Sesar light curve has two g epochs at one time: agnlc merges them, cesium keeps both
-    assert (every_epoch.loc[sorted(AGREE), "agree"] >= 299 / 300).all()
+    assert (every_epoch.loc[sorted(AGREE), "agree"] >= 349 / 350).all()
 
 
 def test_the_drw_fit_agrees_with_eztao_where_both_fits_end_inside_the_bounds(features):
@@ -72,3 +73,14 @@ def test_the_drw_fit_agrees_with_eztao_where_both_fits_end_inside_the_bounds(fea
     assert drw["both_inside"] >= 120  # of 150
     assert drw["median_dlog_tau"] < 0.02 and drw["p90_dlog_tau"] < 0.15
     assert drw["median_dlog_sigma"] < 0.01 and drw["p90_dlog_sigma"] < 0.06
+
+
+def test_the_dho_fit_is_as_likely_as_eztaos_on_most_carma_light_curves(features):
+    """lcPeriodic[0-3] against EzTao's dho_fit on the same epochs (flux, after the median filter):
+    judged by EzTao's own likelihood, agnlc's one or two starts reach EzTao's 20-start maximum
+    (within 0.5) on most CARMA(2,1) and DRW light curves; the parameters themselves are loosely
+    constrained at S82 cadence (docs/features.md)."""
+    table = compare.dho_agreement(*features).set_index("kind")
+    assert table.loc["dho", "fitted"] == 50 and table.loc["drw", "fitted"] == 150
+    assert table.loc["dho", "ours_as_likely"] >= 0.6 and table.loc["dho", "median_dloglike"] > -0.3
+    assert table.loc["drw", "ours_as_likely"] >= 0.6

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["SIGMA", "sigma_clip_keep"]
+__all__ = ["SIGMA", "median_filter_keep", "sigma_clip_keep"]
 
 SIGMA = 5.0
 MAXITERS = 5
@@ -62,3 +62,34 @@ def sigma_clip_keep(
             break
         keep = new
     return keep
+
+
+def median_filter_keep(
+    group: NDArray[np.int64], x: NDArray[np.float64], sigma: float = SIGMA, maxiters: int = MAXITERS
+) -> NDArray[np.bool_]:
+    """Which values survive a ``sigma`` clip of their residual from a 3-point running median.
+
+    The challenge's outlier rejection before its CARMA(2,1) fits ("a 3-point median filter with a
+    5-sigma clipping", ``docs/04_LC_features.ipynb``): each value's residual from the median of
+    itself and its two neighbours in its group (time order; the end points take their own
+    value as the missing neighbour, as ``scipy.ndimage.median_filter(mode="nearest")``), clipped
+    as :func:`sigma_clip_keep` clips values. A single outlier leaves the running median of its
+    neighbours, so its residual stands out; a real slow variation has small residuals.
+
+    Parameters
+    ----------
+    group
+        Group (light curve) index of every value, sorted (values of a group contiguous, in time order).
+    x
+        The values (fluxes).
+    """
+    group = np.asarray(group, dtype=np.int64)
+    x = np.asarray(x, dtype=np.float64)
+    if not len(x):
+        return np.ones(0, dtype=bool)
+    first = np.r_[True, group[1:] != group[:-1]]
+    last = np.r_[group[1:] != group[:-1], True]
+    prev = np.where(first, x, np.roll(x, 1))
+    nxt = np.where(last, x, np.roll(x, -1))
+    med3 = np.maximum(np.minimum(prev, x), np.minimum(np.maximum(prev, x), nxt))
+    return sigma_clip_keep(group, x - med3, sigma, maxiters)

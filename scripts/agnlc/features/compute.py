@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from agnlc.features import gpfit
 from agnlc.features.cesiumdefs import cesium_features
-from agnlc.features.clip import sigma_clip_keep
+from agnlc.features.clip import median_filter_keep, sigma_clip_keep
 from agnlc.features.definitions import (
     FEATURE_FLAGS,
     N_LC_NONPERIODIC,
@@ -40,6 +40,7 @@ from agnlc.features.definitions import (
 from agnlc.features.guard import FailureLog, attempt, batch_or_each
 from agnlc.features.periodic import N_HARMONICS, PeriodSearch, object_periodic
 from agnlc.features.qsofit import qso_statistics
+from agnlc.sky.photometry import F0_NJY, A
 
 _log = logging.getLogger(__name__)
 
@@ -121,6 +122,15 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
         24: exvar / (counts * mw**2),
         **cesium_features(seg, m, s, counts),
     }
+
+
+def dho_input(t: np.ndarray, m: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The challenge's input of a CARMA(2,1) fit: the light curve in flux (nJy, from AB mag; the
+    error to first order) without the epochs that a 5σ clip of the residuals from a 3-point
+    running median rejects (:func:`agnlc.features.clip.median_filter_keep`)."""
+    flux = F0_NJY * np.power(10.0, -0.4 * m)
+    keep = median_filter_keep(np.zeros(len(m), np.int64), flux)
+    return t[keep], flux[keep], (flux * s / A)[keep]
 
 
 def _merge_duplicate_epochs(det: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -248,8 +258,9 @@ def compute_features(
                     else:
                         failures(uid[r], ob, "DRW fit", exc)
                         flags[r] |= FEATURE_FLAGS["drw_failed"]
-                if ob in settings.dho_bands and cg[i] >= settings.dho_min_epochs:
-                    fit, exc = attempt(gpfit.fit_dho, tt, mm, ss)
+                ft, ff, fe = dho_input(tt, mm, ss) if ob in settings.dho_bands else (tt[:0],) * 3
+                if len(ft) >= settings.dho_min_epochs:  # > 30 epochs left after the median filter
+                    fit, exc = attempt(gpfit.fit_dho, ft, ff, fe)
                     if exc is None:
                         per[r, :4] = fit.params[:4]
                         dho_flags[r] = fit.flags

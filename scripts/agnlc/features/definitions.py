@@ -141,10 +141,15 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
 
 #: lcPeriodic index -> (name, unit, definition)
 PERIODIC: dict[int, tuple[str, str, str]] = {
-    0: ("dho_a1", "1/d", "DHO (CARMA(2,1)) a1 by maximum likelihood; g, r, i with > 30 epochs"),
-    1: ("dho_a2", "1/d²", "DHO a2"),
-    2: ("dho_b0", "mag/d^1.5", "DHO b0 (driving-noise amplitude)"),
-    3: ("dho_b1", "mag/d^0.5", "DHO b1 (moving-average amplitude)"),
+    0: (
+        "dho_a1",
+        "1/d",
+        "DHO (CARMA(2,1)) a1 by maximum likelihood in flux (nJy) after a 3-point median filter 5σ clip, "
+        "EzTao's bounds and normalisation, the mean fitted; g, r, i with > 30 epochs (the challenge's)",
+    ),
+    1: ("dho_a2", "1/d²", "DHO a2 (as a1)"),
+    2: ("dho_b0", "nJy/d^1.5", "DHO b0, the driving-noise amplitude, in flux (as a1)"),
+    3: ("dho_b1", "nJy/d^0.5", "DHO b1, the moving-average amplitude, in flux (as a1)"),
 }
 for _k, _name in enumerate(richards_names(), start=4):
     _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""

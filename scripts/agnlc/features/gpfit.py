@@ -41,7 +41,9 @@ __all__ = [
 
 # σ (mag), τ (d): ln τ in [-4, 10] as EzTao bounds it (the challenge table's τ spans exactly e^-4..e^10)
 _DRW_BOUNDS = np.array([np.log([1e-3, 5.0]), [-4.0, 10.0]])
-_DHO_BOUNDS = np.log([[1e-5, 10.0], [1e-8, 10.0], [1e-7, 10.0], [1e-6, 1e3]])  # a1, a2, b0, b1
+# ln a1, ln a2, ln b0, ln b1: EzTao's dho_fit defaults, b in units of the normalised series
+# (the challenge table's a1, a2 span exactly e^-15..e^15)
+_DHO_BOUNDS = np.array([[-15.0, 15.0], [-15.0, 15.0], [-23.0, 7.0], [-23.0, 7.0]])
 
 
 @dataclass(frozen=True)
@@ -209,23 +211,39 @@ def _dho_coeffs(p: NDArray) -> tuple[NDArray, ...] | None:
 
 
 def fit_dho(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.float64]) -> FitResult:
-    """Maximum-likelihood DHO / CARMA(2,1): ``params = (a1, a2, b0, b1, mean)``.
+    """Maximum-likelihood DHO / CARMA(2,1): ``params = (a1, a2, b0, b1, mean)``, b and the mean
+    in the units of ``y``.
 
-    Start: an overdamped DHO with the DRW-like long timescale baseline/10 and a 10-d short
-    timescale, scaled to the sample variance. The mean is profiled out.
+    As EzTao's ``dho_fit`` (the challenge's tool): the series is normalised by its median and
+    1.4826 × its median absolute deviation, bounded to ln a1, ln a2 ∈ [-15, 15] and
+    ln b0, ln b1 ∈ [-23, 7] there, and b is scaled back. One difference: the mean is fitted
+    (profiled), where EzTao fixes it at the median. Starts: an overdamped DHO with the DRW-like
+    long timescale baseline/10 and a 10-d short timescale at unit variance, and, when that
+    maximum ends at a bound, a second with a 100-d short timescale; the better is kept.
     """
-    t, y, yerr, sd, baseline = _prepare(t, y, yerr)
-    profiled = _profiled(t, yerr**2, y)
+    t, y, yerr, _, baseline = _prepare(t, y, yerr)
+    centre = float(np.median(y))
+    scale = 1.4826 * float(np.median(np.abs(y - centre)))
+    if not scale > 0:
+        scale = max(float(np.std(y)), 1e-12 * max(abs(centre), 1.0))
+    yn, en = (y - centre) / scale, yerr / scale
+    profiled = _profiled(t, en**2, yn)
     bounds = _DHO_BOUNDS
 
     def nll(p: NDArray) -> float:
         coeffs = _dho_coeffs(p)
         return 1e25 if coeffs is None else min(profiled(coeffs)[0], 1e25)
 
-    a1, a2, b0, b1 = carma.from_timescales(max(baseline / 10, 20.0), 10.0, 1.0, sd)
+    long = max(baseline / 10, 20.0)
     with np.errstate(all="ignore"):
-        x, fun, ok = _best_of(nll, [np.log([a1, a2, b0, b1])], bounds)
+        x, fun, ok = _best_of(nll, [np.log(carma.from_timescales(long, 10.0, 1.0, 1.0))], bounds)
+        if _flags(x, bounds, ok, True):
+            x2, fun2, ok2 = _best_of(nll, [np.log(carma.from_timescales(long, 100.0, 1.0, 1.0))], bounds)
+            if fun2 < fun:
+                x, fun, ok = x2, fun2, ok2
         coeffs = _dho_coeffs(x)
     flags = _flags(x, bounds, ok, fun < 1e24)
-    mean = np.nan if coeffs is None else profiled(coeffs)[1]
-    return FitResult(np.r_[np.exp(x), mean], -fun, flags)
+    mean = np.nan if coeffs is None else centre + scale * profiled(coeffs)[1]
+    a1, a2, b0, b1 = np.exp(x)
+    # the likelihood of the data in their own units: the normalised one less n ln(scale)
+    return FitResult(np.array([a1, a2, b0 * scale, b1 * scale, mean]), -fun - len(y) * np.log(scale), flags)

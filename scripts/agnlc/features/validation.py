@@ -13,6 +13,7 @@ from scipy.stats import spearmanr
 
 from agnlc.core.paths import RESOURCES
 from agnlc.features.periodic import PeriodSearch, multiband_period
+from agnlc.sky.photometry import F0_NJY, A
 
 __all__ = [
     "DRW_COLUMNS",
@@ -145,9 +146,12 @@ def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.D
         "flagged_fraction": float((q["drw_flags"] > 0).mean()) if len(q) else None,
     }
     d = f[(f["subclass"] == "qso_dho") & f[f"lcPeriodic[0]_{band}"].notna()]
+    # the fits are in flux (nJy), the truth in magnitudes: b scales by dF/dm = F / (2.5/ln 10) at
+    # the object's mean magnitude (first order in the variability amplitude)
+    to_flux = F0_NJY * 10 ** (-0.4 * d[f"mag_{band}"]) / A
+    true = {"a1": d["dho_a1"], "a2": d["dho_a2"], "b0": d["dho_b0"] * to_flux, "b1": d["dho_b1"] * to_flux}
     out["dho"] = {
-        name: _stats(_dlog(d[f"lcPeriodic[{k}]_{band}"], d[f"dho_{name}"]))
-        for k, name in enumerate(("a1", "a2", "b0", "b1"))
+        name: _stats(_dlog(d[f"lcPeriodic[{k}]_{band}"], true[name])) for k, name in enumerate(("a1", "a2", "b0", "b1"))
     }
     periods: dict[str, Any] = {}
     pt = period_recovery_table(features, truth)
