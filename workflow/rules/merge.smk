@@ -44,24 +44,3 @@ rule merge_store_index:
         "../../envs/tables.yaml"
     script:
         "../../scripts/merge_store_index.py"
-
-
-# The merged light curves as a HATS catalogue: one row per target, a nested lightcurve column
-# (config outputs.lightcurves_hats).
-rule merge_lightcurves_hats:
-    input:
-        merged=gather.split("results/lightcurves/merged/{scatteritem}.parquet"),
-        targets=rules.targets.output[0],
-        code=code("merge_lightcurves_hats.py"),
-    output:
-        directory("results/lightcurves.hats"),
-    log:
-        "logs/merge/lightcurves_hats.log",
-    benchmark:
-        "results/benchmarks/merge/lightcurves_hats.tsv",
-    resources:
-        mem_mb=1000,
-    conda:
-        "../../envs/tables.yaml"
-    script:
-        "../../scripts/merge_lightcurves_hats.py"

@@ -127,21 +127,25 @@ rule objecttable_schema:
         "../../scripts/objecttable_schema.py"
 
 
-# The three Object tables also as HATS catalogues (lsdb.open_catalog opens them; same columns and
-# types), in one job: the lsdb start-up is paid once.
-rule objecttable_hats:
+# The three Object tables and, with config outputs.lightcurves_hats, the merged light curves (one
+# row per target, a nested lightcurve column) as HATS catalogues, in one job: hats is imported once.
+rule hats_catalogues:
     input:
         tables=[f"results/{name}.parquet" for name in HATS_TABLES],
-        code=code("objecttable_hats.py"),
+        merged=gather.split(rules.merge_lightcurves.output.merged.replace("{shard}", "{scatteritem}"))
+        if HATS_LIGHTCURVES
+        else [],
+        targets=rules.targets.output[0] if HATS_LIGHTCURVES else [],
+        code=code("hats_catalogues.py"),
     output:
-        directory(HATS_TABLE_DIRS),
+        directory(HATS_TABLE_DIRS + HATS_LIGHTCURVES),
     log:
         "logs/objecttable/hats.log",
     benchmark:
-        "results/benchmarks/objecttable/hats.tsv",
+        "results/benchmarks/objecttable/hats.tsv"
     resources:
         mem_mb=1000,
     conda:
         "../../envs/tables.yaml"
     script:
-        "../../scripts/objecttable_hats.py"
+        "../../scripts/hats_catalogues.py"
