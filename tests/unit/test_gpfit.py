@@ -69,3 +69,14 @@ def test_dho_fit_is_the_same_in_any_flux_unit():
     assert mj.params[:2] == pytest.approx(nj.params[:2], rel=1e-4)
     assert mj.params[2:] == pytest.approx(nj.params[2:] * 1e-6, rel=1e-4)
     assert mj.log_likelihood == pytest.approx(nj.log_likelihood + 120 * np.log(1e6), rel=1e-6)
+
+
+def test_drw_flags_a_tau_the_cadence_cannot_resolve():
+    """White noise sampled every ~40 days fits a τ far below the spacing: flagged, not trusted."""
+    rng = np.random.default_rng(12)
+    t = np.sort(rng.uniform(0, 3000, 70))
+    y, e = 19 + rng.normal(0, 0.05, 70), np.full(70, 0.02)
+    fit = gpfit.fit_drw(t, y, e)
+    assert fit.params[1] < np.median(np.diff(t)) and fit.flags & gpfit.FLAG_BELOW_CADENCE
+    t, y, e = _drw(rng, 300, 3000.0, 100.0, 0.2)  # a resolved τ is not flagged
+    assert not gpfit.fit_drw(t, y, e).flags & gpfit.FLAG_BELOW_CADENCE

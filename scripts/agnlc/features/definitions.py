@@ -16,6 +16,7 @@ N_LC_PERIODIC = 33
 FLAG_NOT_CONVERGED = 1
 FLAG_AT_BOUND = 2
 FLAG_SHORT_BASELINE = 4  # DRW: baseline < 10 τ, so τ is poorly constrained (Kozłowski 2017)
+FLAG_BELOW_CADENCE = 8  # DRW: τ below the median spacing of the epochs, so the data cannot resolve it
 
 #: Why a band's features are NaN (``featFlags_<b>``) or the multi-band period is (``periodFlags``):
 #: one bit per reason; set per object, counted per shard in the features file's metadata.
@@ -36,6 +37,7 @@ FEATURE_FLAGS: dict[str, int] = {
 __all__ = [
     "FEATURE_FLAGS",
     "FLAG_AT_BOUND",
+    "FLAG_BELOW_CADENCE",
     "FLAG_NOT_CONVERGED",
     "FLAG_SHORT_BASELINE",
     "NONPERIODIC",

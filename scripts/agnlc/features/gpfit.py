@@ -27,10 +27,11 @@ from numpy.typing import NDArray
 from scipy.optimize import minimize
 
 from agnlc.features import carma
-from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_NOT_CONVERGED, FLAG_SHORT_BASELINE
+from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_BELOW_CADENCE, FLAG_NOT_CONVERGED, FLAG_SHORT_BASELINE
 
 __all__ = [
     "FLAG_AT_BOUND",
+    "FLAG_BELOW_CADENCE",
     "FLAG_NOT_CONVERGED",
     "FLAG_SHORT_BASELINE",
     "FitResult",
@@ -171,7 +172,10 @@ def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     kept: the profiled likelihood has a flat white-noise plateau at small τ where a single local
     start can stall short of the bound. Against always starting twice (400 DRW and 200
     white-noise light curves): the same maxima (log L within 0.01) at about 70 % of the cost.
-    Flags ``FLAG_SHORT_BASELINE`` when the baseline is shorter than 10 τ. The mean is profiled out.
+    Flags ``FLAG_SHORT_BASELINE`` when the baseline is shorter than 10 τ and
+    ``FLAG_BELOW_CADENCE`` when τ is below the median spacing of the epochs (with ln τ down to -4,
+    a white-noise-like light curve can fit τ of hours that its sampling cannot resolve). The mean
+    is profiled out.
     """
     t, y, yerr, sd, baseline = _prepare(t, y, yerr)
     profiled = _profiled(t, yerr**2, y)
@@ -198,6 +202,8 @@ def fit_drw(t: NDArray[np.float64], y: NDArray[np.float64], yerr: NDArray[np.flo
     mean = profiled(coeffs(x))[1]
     if baseline < 10 * tau:
         flags |= FLAG_SHORT_BASELINE
+    if len(t) > 1 and tau < float(np.median(np.diff(t))):
+        flags |= FLAG_BELOW_CADENCE
     return FitResult(np.array([sigma, tau, mean]), -fun, flags)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Rectangle
 
-from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_NOT_CONVERGED
+from agnlc.features.definitions import FLAG_AT_BOUND, FLAG_BELOW_CADENCE, FLAG_NOT_CONVERGED
 from agnlc.plotting.style import class_colour, plt, savefig
 from agnlc.sky.classes import TARGET_CLASSES
 from agnlc.sky.footprint import S82_BOXES, XMMLSS_BOX, wrap_ra
@@ -180,7 +180,8 @@ def plot_colours(objects: pd.DataFrame, path: str | Path) -> dict[str, int]:
 def plot_features(features: pd.DataFrame, path: str | Path, band: str = "g") -> dict[str, int]:
     """Distributions of excess variance, DRW τ and σ and Stetson K in ``band`` per class.
 
-    DRW fits at a bound of the search or not converged (``drwFlags`` bits 1, 2) are left out
+    DRW fits at a bound of the search, not converged or with τ below the cadence (``drwFlags``
+    bits 1, 2, 8) are left out
     and counted in the panel title; short-baseline fits (bit 4) are kept.
 
     Parameters
@@ -204,7 +205,8 @@ def plot_features(features: pd.DataFrame, path: str | Path, band: str = "g") -> 
         col = features[f"{stem}_{band}"].to_numpy(float)
         bad = np.zeros(len(col), dtype=bool)
         if stem in _DRW_COLUMNS:
-            bad = (features[f"drwFlags_{band}"].to_numpy() & (FLAG_AT_BOUND | FLAG_NOT_CONVERGED)) > 0
+            unresolved = FLAG_AT_BOUND | FLAG_NOT_CONVERGED | FLAG_BELOW_CADENCE
+            bad = (features[f"drwFlags_{band}"].to_numpy() & unresolved) > 0
             col = np.where(bad, np.nan, col)
         with np.errstate(divide="ignore", invalid="ignore"):
             v = np.log10(np.where(col > 0, col, np.nan)) if transform == "log10" else col
