@@ -189,7 +189,7 @@ def dho_agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
     curves the log-likelihood of each solution under EzTao's model (median subtracted, zero mean):
     the fraction where agnlc's is at least EzTao's less 0.5, and the median difference.
     """
-    from agnlc.sky.photometry import F0_NJY, A
+    from agnlc.sky.photometry import ab_mag_to_flux
 
     lcs = pd.read_csv(DATA / "lightcurves.csv.gz")
     lcs = lcs[~lcs["clipped"] & lcs["dho_kept"]].sort_values(["id", "t"], kind="stable")
@@ -200,8 +200,8 @@ def dho_agreement(ours: pd.DataFrame, ref: pd.DataFrame) -> pd.DataFrame:
         a, b = ours.loc[name, cols].to_numpy(np.float64), ref.loc[name, theirs].to_numpy(np.float64)
         if not (np.isfinite(a).all() and np.isfinite(b).all()):
             continue
-        t, flux = g["t"].to_numpy(), F0_NJY * 10 ** (-0.4 * g["m"].to_numpy())  # the epochs both fits saw
-        err = flux * g["e"].to_numpy() / A
+        t = g["t"].to_numpy()  # the epochs both fits saw
+        flux, err = ab_mag_to_flux(g["m"].to_numpy(), g["e"].to_numpy(), error_form="linear")
         inside = all(LN_A_BOUNDS[0] + AT_BOUND < np.log(p) < LN_A_BOUNDS[1] - AT_BOUND for p in (*a[:2], *b[:2]))
         rows.append(
             {

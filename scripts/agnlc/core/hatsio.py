@@ -33,29 +33,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from agnlc import __version__
-from agnlc.core.io import META_KEY
+from agnlc.core.io import META_KEY, remove_stale
 
-__all__ = ["HIGHEST_ORDER", "read_ids", "write_hats"]
+__all__ = ["HIGHEST_ORDER", "write_hats"]
 
 #: The deepest partition order (lsdb.from_dataframe's default).
 HIGHEST_ORDER = 7
-
-
-def read_ids(dataset: Any, column: str, ids: Any, columns: list[str] | None = None) -> Any:
-    """The rows of a pyarrow ``dataset`` whose ``column`` is in ``ids`` (an Arrow table).
-
-    The ``[min, max]`` range goes first in the filter, so row-group statistics skip what lies
-    outside it when the files are sorted by that column (the workflow's outputs are); ``isin``
-    then keeps exactly the ids.
-    """
-    import pyarrow.dataset as ds
-
-    if len(ids) == 0:
-        table = dataset.schema.empty_table()
-        return table if columns is None else table.select(columns)
-    f = ds.field(column)
-    rng = (f >= int(min(ids))) & (f <= int(max(ids)))
-    return dataset.to_table(columns=columns, filter=rng & f.isin(ids))
 
 
 def _partition_pixels(spatial: np.ndarray, partition_rows: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,8 +111,7 @@ def write_hats(
 
     dest = Path(out)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    for stale in dest.parent.glob(f".{dest.name}.*.tmp"):
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_stale(dest.parent, f".{dest.name}.*.tmp")
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
     record = json.dumps(provenance, sort_keys=True, default=str)
     builder = f"agnlc v{__version__}"

@@ -5,7 +5,8 @@ which is the HEALPix order-29 index of the position; so the rows of one HEALPix 
 contiguous id range of each file. :class:`KeyRangeReader` reads such ranges in any order: the
 row groups that can hold a range are chosen by their Parquet statistics, and the last decoded
 row groups are kept, so ranges requested in key order (a HATS writer's partitions) decode every
-row group once, however the partitions and row groups are cut.
+row group once, however the partitions and row groups are cut. :func:`read_ids` reads a set of
+keys through a pyarrow dataset filter (one batch of objects from the merged light curves).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-__all__ = ["KeyRangeReader"]
+__all__ = ["KeyRangeReader", "read_ids"]
 
 
 class KeyRangeReader:
@@ -107,3 +109,20 @@ class KeyRangeReader:
         if keys.size > 1 and not bool(np.all(keys[1:] >= keys[:-1])):
             out = out.take(np.argsort(keys, kind="stable"))
         return out
+
+
+def read_ids(dataset: Any, column: str, ids: Any, columns: list[str] | None = None) -> Any:
+    """The rows of a pyarrow ``dataset`` whose ``column`` is in ``ids`` (an Arrow table).
+
+    The ``[min, max]`` range goes first in the filter, so row-group statistics skip what lies
+    outside it when the files are sorted by that column (the workflow's outputs are); ``isin``
+    then keeps exactly the ids.
+    """
+    import pyarrow.dataset as ds
+
+    if len(ids) == 0:
+        table = dataset.schema.empty_table()
+        return table if columns is None else table.select(columns)
+    f = ds.field(column)
+    rng = (f >= int(min(ids))) & (f <= int(max(ids)))
+    return dataset.to_table(columns=columns, filter=rng & f.isin(ids))

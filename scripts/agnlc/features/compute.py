@@ -40,7 +40,7 @@ from agnlc.features.definitions import (
 from agnlc.features.guard import FailureLog, attempt, batch_or_each
 from agnlc.features.periodic import N_HARMONICS, PeriodSearch, object_periodic
 from agnlc.features.qsofit import qso_statistics
-from agnlc.sky.photometry import F0_NJY, A
+from agnlc.sky.photometry import ab_mag_to_flux
 
 _log = logging.getLogger(__name__)
 
@@ -124,13 +124,13 @@ def _segment_features(seg: np.ndarray, m: np.ndarray, s: np.ndarray, counts: np.
     }
 
 
-def dho_input(t: np.ndarray, m: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The challenge's input of a CARMA(2,1) fit: the light curve in flux (nJy, from AB mag; the
-    error to first order) without the epochs that a 5σ clip of the residuals from a 3-point
-    running median rejects (:func:`agnlc.features.clip.median_filter_keep`)."""
-    flux = F0_NJY * np.power(10.0, -0.4 * m)
-    keep = median_filter_keep(np.zeros(len(m), np.int64), flux)
-    return t[keep], flux[keep], (flux * s / A)[keep]
+def dho_input(seg: np.ndarray, m: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The challenge's input of a CARMA(2,1) fit, for all time-sorted light curves ``seg`` at
+    once: the flux (nJy, from AB mag; the error to first order) and which epochs survive a 5σ
+    clip of the residuals from a 3-point running median
+    (:func:`agnlc.features.clip.median_filter_keep`)."""
+    flux, err = ab_mag_to_flux(m, s, error_form="linear")
+    return flux, err, median_filter_keep(seg, flux)
 
 
 def _merge_duplicate_epochs(det: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
@@ -245,6 +245,9 @@ def compute_features(
                 for i in range(len(rows)):
                     failures(uid[rows[i]], ob, "quasar statistics", exc)
                 flags[rows] |= FEATURE_FLAGS["nonperiodic_failed"]
+            dho = ob in settings.dho_bands
+            flux, flux_err, dho_keep = dho_input(seg, m, s) if dho else (m, s, np.zeros(len(m), bool))
+            dho_epochs = np.bincount(seg, weights=dho_keep, minlength=len(cg))
             for i in np.flatnonzero(~constant):  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
@@ -258,9 +261,10 @@ def compute_features(
                     else:
                         failures(uid[r], ob, "DRW fit", exc)
                         flags[r] |= FEATURE_FLAGS["drw_failed"]
-                ft, ff, fe = dho_input(tt, mm, ss) if ob in settings.dho_bands else (tt[:0],) * 3
-                if len(ft) >= settings.dho_min_epochs:  # > 30 epochs left after the median filter
-                    fit, exc = attempt(gpfit.fit_dho, ft, ff, fe)
+                if dho_epochs[i] >= settings.dho_min_epochs:  # > 30 epochs left after the median filter
+                    k = dho_keep[offs[i] : offs[i + 1]]
+                    ff, fe = flux[offs[i] : offs[i + 1]][k], flux_err[offs[i] : offs[i + 1]][k]
+                    fit, exc = attempt(gpfit.fit_dho, tt[k], ff, fe)
                     if exc is None:
                         per[r, :4] = fit.params[:4]
                         dho_flags[r] = fit.flags

@@ -13,7 +13,7 @@ from scipy.stats import spearmanr
 
 from agnlc.core.paths import RESOURCES
 from agnlc.features.periodic import PeriodSearch, multiband_period
-from agnlc.sky.photometry import F0_NJY, A
+from agnlc.sky.photometry import A, ab_mag_to_flux
 
 __all__ = [
     "DRW_COLUMNS",
@@ -148,7 +148,7 @@ def mock_truth_report(features: pd.DataFrame, truth: pd.DataFrame, summary: pd.D
     d = f[(f["subclass"] == "qso_dho") & f[f"lcPeriodic[0]_{band}"].notna()]
     # the fits are in flux (nJy), the truth in magnitudes: b scales by dF/dm = F / (2.5/ln 10) at
     # the object's mean magnitude (first order in the variability amplitude)
-    to_flux = F0_NJY * 10 ** (-0.4 * d[f"mag_{band}"]) / A
+    to_flux = ab_mag_to_flux(d[f"mag_{band}"])[0] / A
     true = {"a1": d["dho_a1"], "a2": d["dho_a2"], "b0": d["dho_b0"] * to_flux, "b1": d["dho_b1"] * to_flux}
     out["dho"] = {
         name: _stats(_dlog(d[f"lcPeriodic[{k}]_{band}"], true[name])) for k, name in enumerate(("a1", "a2", "b0", "b1"))

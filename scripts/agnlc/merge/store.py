@@ -308,7 +308,7 @@ class ParquetLightCurves(LightCurves):
         return self._dataset.to_table(filter=ds.field("objectid") == objectid).to_pandas()
 
     def _objects(self, objectids: np.ndarray) -> pd.DataFrame:
-        from agnlc.core.hatsio import read_ids
+        from agnlc.core.keyrange import read_ids
 
         return read_ids(self._dataset, "objectid", objectids).to_pandas()  # one filtered scan
 
