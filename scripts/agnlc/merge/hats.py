@@ -34,7 +34,7 @@ def nested_lightcurves(ids: np.ndarray, flat: pa.Table) -> pa.ListArray:
     one ``list<struct>`` value per id (null where it has none), in the order of ``ids``.
 
     Built from list offsets: when ``flat`` is sorted by objectid and holds only rows of ``ids``
-    (the sorted shards read by id range), no row is copied before the write.
+    (the sorted shards read by id range), the rows are not reordered, only their chunks joined.
     """
     ids = np.asarray(ids, dtype=np.int64)
     fid = flat["objectid"].to_numpy()
