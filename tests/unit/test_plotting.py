@@ -204,7 +204,7 @@ def test_colours_and_features_by_class(tmp_path, captured):
     drawn = samplemod.plot_features(feats, tmp_path / "f.png")
     assert drawn == {"excess variance": n, "DRW τ": n - 6, "DRW σ": n - 6, "Stetson K": n}
     titles = [ax.get_title() for ax in captured[1].axes]
-    assert "6 fits at a bound left out" in titles[1] and "lcNonPeriodic[20]" in titles[3]
+    assert "6 flagged fits left out" in titles[1] and "lcNonPeriodic[20]" in titles[3]
 
 
 def test_validation_figures(tmp_path, captured):

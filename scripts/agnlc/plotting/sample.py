@@ -224,7 +224,7 @@ def plot_features(features: pd.DataFrame, path: str | Path, band: str = "g") -> 
             ax.legend(fontsize=7)
         ax.set_xlabel(label)
         ax.set_ylabel("density")
-        dropped = f"; {int(bad.sum())} fits at a bound left out" if bad.any() else ""
+        dropped = f"; {int(bad.sum())} flagged fits left out" if bad.any() else ""
         ax.set_title(f"{title} ({band}, {stem}{dropped})", fontsize=10)
     savefig(fig, path)
     return drawn
