@@ -3,8 +3,7 @@ light curves (issue 26).
 
 ``make reference`` regenerates the light curves and the tools' tables (in separate
 environments); this test recomputes agnlc's features and checks the per-feature agreement that
-docs/features.md reports. Pairs that agree today must keep agreeing; the others are the
-redefinition still to do.
+docs/features.md reports: every pair agrees to 1e-6.
 """
 
 from __future__ import annotations
@@ -17,8 +16,9 @@ from tests.reference import compare
 
 #: lc* columns the challenge computed with neither cesium nor FATS (EzTao fits, its own formulas)
 NOT_CESIUM = {f"lcNonPeriodic[{k}]" for k in (21, 22, 23, 24, 25, 26, 27, 28)} | {f"lcPeriodic[{k}]" for k in range(4)}
-#: pairs that equal cesium's value to 1e-6 on every reference light curve whose epochs agnlc kept
-AGREE = {f"lcNonPeriodic[{k}]" for k in (0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20)}
+#: pairs that equal cesium's value to 1e-6 on every reference light curve whose epochs agnlc kept:
+#: all of them (lcNonPeriodic[0..20], lcPeriodic[4..32])
+AGREE = set(compare.PAIRS)
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +52,9 @@ def test_the_reference_covers_rr_lyrae_drws_and_white_noise(table):
     assert raw["clipped"].sum() >= 20  # the 5σ clip is exercised: cesium got the kept epochs only
 
 
-def test_the_agreeing_features_equal_cesium(table):
-    agreeing = set(table.index[table["agree"] == 1.0])
-    assert AGREE <= agreeing, table.loc[sorted(AGREE)]
-    # a newly agreeing feature moves into AGREE (and out of the to-do list in docs/features.md)
-    assert agreeing == AGREE, sorted(agreeing - AGREE)
+def test_every_paired_feature_equals_cesium_or_fats(table):
+    assert set(table.index) == AGREE
+    assert (table["agree"] == 1.0).all(), table[table["agree"] < 1.0]
 
 
 def test_only_merged_duplicate_epochs_set_a_light_curve_apart(table, every_epoch):

@@ -11,8 +11,8 @@ feature needs gets NaN, and the counts (``nEpochs_{b}``), the reason bits (``fea
 
 The cheap features come from the Rust ``light-curve`` package on Arrow ``List<Struct>`` input
 in one call per band; the others are vectorised segment reductions (numpy/pandas), except the
-model fits (DRW, DHO, the quasar χ², the multi-band period), which are per-object numerical
-optimisations by nature.
+model fits (DRW, DHO, cesium's Lomb–Scargle model in :mod:`agnlc.features.lombscargle`, the
+multi-band period), which are per-object numerical optimisations by nature.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from agnlc.features.definitions import (
     lc_feature_column,
 )
 from agnlc.features.guard import FailureLog, attempt, batch_or_each
-from agnlc.features.periodic import N_HARMONICS, PeriodSearch, object_periodic
+from agnlc.features.lombscargle import lomb_scargle_features
+from agnlc.features.periodic import PeriodSearch, object_period
 from agnlc.features.qsofit import qso_statistics
 from agnlc.sky.photometry import ab_mag_to_flux
 
@@ -49,7 +50,6 @@ __all__ = ["NONPERIODIC", "PERIODIC", "FeatureSettings", "compute_features", "fe
 #: (lcNonPeriodic index, light-curve feature) of the features computed by light-curve
 _LICU: tuple[tuple[int, object], ...] = (
     (0, licu.Amplitude()),
-    (7, licu.LinearTrend()),
     (8, licu.MaximumSlope()),
     (9, licu.MedianAbsoluteDeviation()),
     (22, licu.ReducedChi2()),
@@ -196,8 +196,7 @@ def compute_features(
     ext = licu.Extractor(*[f for _, f in _LICU])
     licu_cols = _licu_column_positions(ext)
     by_band = dict(tuple(det.groupby("band", sort=False)))
-    periodic = _periodic(det, bands, settings, failures)
-    for bi, (band, ob) in enumerate(bands.items()):
+    for band, ob in bands.items():
         sub = by_band.get(band, det.iloc[:0])
         ids = sub["objectid"].to_numpy()
         starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
@@ -233,9 +232,6 @@ def compute_features(
             with np.errstate(divide="ignore", invalid="ignore"):
                 for k, v in _segment_features(seg, m, s, cg).items():
                     nonp[rows, k] = np.where(bad, np.nan, v)
-            pos = np.searchsorted(periodic.ids, uid[rows])
-            per[rows, 4:] = periodic.harmonic[pos, bi]
-            flags[rows[periodic.harmonic_failed[pos, bi]]] |= FEATURE_FLAGS["harmonic_failed"]
             # Butler & Bloom's quasar statistics (cesium's qso_fit), all light curves at once
             qso, exc = attempt(qso_statistics, t, m, s, cg)
             if exc is None:
@@ -251,6 +247,13 @@ def compute_features(
             for i in np.flatnonzero(~constant):  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
+                if cg[i] >= settings.periodic_min_epochs:  # cesium's Lomb-Scargle model (the challenge's)
+                    ls, exc = attempt(lomb_scargle_features, tt, mm, ss)
+                    if exc is None:
+                        per[r, 4:], nonp[r, 7] = ls[:-1], ls[-1]
+                    else:
+                        failures(uid[r], ob, "Lomb-Scargle model", exc)
+                        flags[r] |= FEATURE_FLAGS["harmonic_failed"]
                 if cg[i] >= settings.drw_min_epochs:
                     fit, exc = attempt(gpfit.fit_drw, tt, mm, ss)
                     if exc is None:
@@ -284,7 +287,7 @@ def compute_features(
         out[f"featFlags_{ob}"] = out[f"featFlags_{ob}"].fillna(FEATURE_FLAGS["too_few_epochs"]).astype(np.int32)
         for c in (f"nEpochs_{ob}", f"drwFlags_{ob}", f"dhoFlags_{ob}"):
             out[c] = out[c].fillna(0).astype(np.int32 if c.startswith("n") else np.int16)
-    out = out.merge(periodic.period_frame(), on="objectid", how="left")
+    out = out.merge(_periods(det, bands, settings, failures), on="objectid", how="left")
     out["periodFlags"] = out["periodFlags"].fillna(FEATURE_FLAGS["period_too_few_epochs"]).astype(np.int32)
     return out[["objectid", *feature_columns(bands)]]
 
@@ -300,7 +303,7 @@ def feature_flag_counts(features: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
-    """lcNonPeriodic index -> column of ``ext``'s output (LinearTrend gives 3 values: take the slope)."""
+    """lcNonPeriodic index -> column of ``ext``'s output (each feature's first value)."""
     pos, col = {}, 0
     for k, f in _LICU:
         pos[k] = col
@@ -309,26 +312,9 @@ def _licu_column_positions(ext: licu.Extractor) -> dict[int, int]:
     return pos
 
 
-@dataclass
-class _Periodic:
-    """Per object (``ids``, sorted): harmonic features ``(n, bands, 29)``, their failures, and the
-    multi-band period ``(n, 4)``: period, FAP, power, flags."""
-
-    ids: np.ndarray
-    harmonic: np.ndarray
-    harmonic_failed: np.ndarray
-    period: np.ndarray
-
-    def period_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {"objectid": self.ids, "period_days": self.period[:, 0], "period_fap": self.period[:, 1],
-             "period_power": self.period[:, 2], "periodFlags": self.period[:, 3].astype(np.int32)}
-        )  # fmt: skip
-
-
-def _periodic(det: pd.DataFrame, bands: dict[str, str], settings: FeatureSettings, failures: FailureLog) -> _Periodic:
-    """Harmonic features (bands with enough epochs and some spread) and the multi-band period of
-    every object, from one periodogram per band (:func:`agnlc.features.periodic.object_periodic`)."""
+def _periods(det: pd.DataFrame, bands: dict[str, str], settings: FeatureSettings, failures: FailureLog) -> pd.DataFrame:
+    """The multi-band period of every object (:func:`agnlc.features.periodic.object_period`):
+    ``objectid, period_days, period_fap, period_power, periodFlags``."""
     det = det.sort_values(["objectid", "mjd"], kind="stable")
     ids = det["objectid"].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, np.int64)
@@ -338,28 +324,14 @@ def _periodic(det: pd.DataFrame, bands: dict[str, str], settings: FeatureSetting
     t = det["mjd"].to_numpy(np.float64)
     m = det["mag"].to_numpy(np.float64)
     s = det["mag_err"].to_numpy(np.float64)
-    # per (object, band): epochs and spread decide which bands get harmonic features
-    key = np.repeat(np.arange(len(starts)), stops - starts) * nb + bidx
-    n_ep = np.bincount(key, minlength=len(starts) * nb).reshape(-1, nb)
-    g = pd.Series(m).groupby(key)
-    spread = (g.max() - g.min()).reindex(range(len(starts) * nb), fill_value=0.0)
-    need = max(settings.min_epochs, settings.periodic_min_epochs, 2 * N_HARMONICS + 3)
-    eligible = (n_ep >= need) & (spread.to_numpy().reshape(-1, nb) > 0)
-    harm = np.full((len(starts), nb, 29), np.nan)
-    hfail = np.zeros((len(starts), nb), bool)
     period = np.full((len(starts), 4), np.nan)
     period[:, 3] = 0
-    names = list(bands.values())
-    for i, (a, z) in enumerate(zip(starts, stops, strict=True)):
-        res = object_periodic(t[a:z], m[a:z], s[a:z], bidx[a:z], nb, eligible[i], settings.search,
-                              settings.multiband_period)  # fmt: skip
-        harm[i] = res.harmonic
-        for b in np.flatnonzero(eligible[i]):
-            if res.harmonic_errors[b] is not None:
-                hfail[i, b] = True
-                harm[i, b] = np.nan
-                failures(ids[a], names[b], "harmonic fit", res.harmonic_errors[b])
-        period[i] = res.period
-        if res.period_error is not None:
-            failures(ids[a], "all", "multi-band period", res.period_error)
-    return _Periodic(ids[starts], harm, hfail, period)
+    if settings.multiband_period:
+        for i, (a, z) in enumerate(zip(starts, stops, strict=True)):
+            period[i], exc = object_period(t[a:z], m[a:z], s[a:z], bidx[a:z], nb, settings.search)
+            if exc is not None:
+                failures(ids[a], "all", "multi-band period", exc)
+    return pd.DataFrame(
+        {"objectid": ids[starts], "period_days": period[:, 0], "period_fap": period[:, 1],
+         "period_power": period[:, 2], "periodFlags": period[:, 3].astype(np.int32)}
+    )  # fmt: skip

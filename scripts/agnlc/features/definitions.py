@@ -2,7 +2,7 @@
 
 Kept free of heavy imports so the Object-table contract (:mod:`agnlc.objecttables.contract`) can
 carry each feature's unit and definition. The code that computes them is
-:mod:`agnlc.features.compute` and :mod:`agnlc.features.periodic`.
+:mod:`agnlc.features.compute`, with the periodic model in :mod:`agnlc.features.lombscargle`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ FEATURE_FLAGS: dict[str, int] = {
     "duplicate_epochs_merged": 2,  # detections at one MJD in one band were merged (inverse-variance mean)
     "constant": 4,  # no spread in magnitude: shape, period and model features are NaN
     "nonperiodic_failed": 8,  # the light-curve extractor failed for this object: its features are NaN
-    "harmonic_failed": 16,  # the Richards harmonic fit failed: lcPeriodic[4..32] NaN
+    "harmonic_failed": 16,  # the Lomb-Scargle model (Richards features) raised: lcPeriodic[4..32], lcNonPeriodic[7] NaN
     "drw_failed": 32,  # the DRW fit raised: lcNonPeriodic[27, 28] and drwSigmaRms NaN
     "dho_failed": 64,  # the DHO fit raised: lcPeriodic[0..3] NaN
     "period_too_few_epochs": 128,  # periodFlags: too few epochs for the multi-band model
@@ -78,13 +78,39 @@ def flag_counts(flags: Sequence[int]) -> dict[str, int]:
 
 
 def richards_names() -> list[str]:
-    """Names of lcPeriodic[4..32] in index order (see :mod:`agnlc.features.periodic`)."""
+    """Names of lcPeriodic[4..32] in index order, as the challenge's feature notebook lists them.
+
+    cesium 0.12 calls them ``freq{i}_amplitude{j+1}``, ``freq{i}_freq``,
+    ``freq{i}_rel_phase{j+1}`` and ``freq1_signif``; the challenge's are those of the cesium it ran.
+    """
     names = []
     for i in (1, 2, 3):
-        names += [f"freq{i}_harmonics_amplitude_{j}" for j in range(1, 5)]
-        names += [f"freq{i}_frequency"]
-        names += [f"freq{i}_harmonics_rel_phase_{j}" for j in range(2, 5)]
+        names += [f"freq{i}_harmonics_amplitude_{j}" for j in range(4)]
+        names += [f"freq{i}_harmonics_freq_0"]
+        names += [f"freq{i}_harmonics_rel_phase_{j}" for j in range(1, 4)]
     return [*names, "freq_signif", "freq_signif_ratio_21", "freq_signif_ratio_31", "freq_varrat", "freq_y_offset"]
+
+
+_LS = "cesium's Lomb-Scargle model, >= 20 epochs (agnlc.features.lombscargle)"
+_RICHARDS: dict[str, tuple[str, str]] = {
+    "amplitude": ("mag", "Amplitude sqrt(a² + b²) of harmonic {j} of frequency {i}, " + _LS),
+    "freq": ("1/d", "Frequency {i}: the best of the 1/T..33 1/d grid (step 0.8/T, 10-step zoom); " + _LS),
+    "rel_phase": ("rad", "Phase of harmonic {j} of frequency {i} minus {j} × harmonic 1's, in (-π, π]; " + _LS),
+    "freq_signif": ("", "Significance (Gaussian σ) of frequency 1's model: F test of its power; " + _LS),
+    "freq_signif_ratio_21": ("", "Significance of frequency 2's fit over frequency 1's; " + _LS),
+    "freq_signif_ratio_31": ("", "Significance of frequency 3's fit over frequency 1's; " + _LS),
+    "freq_varrat": ("", "Σ w r² / Σ w m², r the residual of frequency 1's model, w = 1/(σ² + 0.05²); " + _LS),
+    "freq_y_offset": ("mag", "Offset term of frequency 1's model (cesium's trend_coef[0] - cn0); " + _LS),
+}
+
+
+def _richards_definition(name: str) -> tuple[str, str]:
+    if name.startswith("freq") and "_harmonics_" in name:
+        i = int(name[4])
+        kind, j = name.split("_harmonics_")[1].rsplit("_", 1)
+        unit, text = _RICHARDS[kind]
+        return unit, text.format(i=i, j=int(j) + 1)
+    return _RICHARDS[name]
 
 
 #: lcNonPeriodic index -> (name, unit, definition)
@@ -96,7 +122,7 @@ NONPERIODIC: dict[int, tuple[str, str, str]] = {
     4: ("flux_percentile_ratio_mid50", "", "(f75 - f25) / (f95 - f5), flux percentiles (cesium)"),
     5: ("flux_percentile_ratio_mid65", "", "(f82.5 - f17.5) / (f95 - f5), flux percentiles (cesium)"),
     6: ("flux_percentile_ratio_mid80", "", "(f90 - f10) / (f95 - f5), flux percentiles (cesium)"),
-    7: ("linear_trend", "mag/d", "Slope of the least-squares line m(t)"),
+    7: ("linear_trend", "mag/d", "Trend term fitted with frequency 1 of " + _LS + " (cesium's linear_trend)"),
     8: ("max_slope", "mag/d", "Maximum |Δm/Δt| between consecutive epochs"),
     9: ("median_absolute_deviation", "mag", "median(|m - median(m)|)"),
     10: ("median_buffer_range_percentage", "", "Fraction with |m - median(m)| < 0.1 (max(m) - min(m)) (cesium)"),
@@ -154,7 +180,5 @@ PERIODIC: dict[int, tuple[str, str, str]] = {
     3: ("dho_b1", "nJy/d^0.5", "DHO b1, the moving-average amplitude, in flux (as a1)"),
 }
 for _k, _name in enumerate(richards_names(), start=4):
-    _unit = "mag" if "amplitude" in _name or _name == "freq_y_offset" else "1/d" if _name.endswith("frequency") else ""
-    _unit = "rad" if "rel_phase" in _name else _unit
-    PERIODIC[_k] = (_name, _unit, "Richards et al. (2011) harmonic feature; see agnlc.features.periodic")
+    PERIODIC[_k] = (_name, *_richards_definition(_name))
 assert len(NONPERIODIC) == N_LC_NONPERIODIC and len(PERIODIC) == N_LC_PERIODIC

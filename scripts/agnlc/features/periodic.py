@@ -1,23 +1,10 @@
-"""Periodic light-curve features: Richards et al. (2011) harmonic features per band and a
-multi-band period per object.
+"""The multi-band period of an object (``period_days``, ``period_fap``, ``period_power``).
+
+The per-band Richards et al. (2011) features ``lcPeriodic[4..32]`` are cesium's Lomb–Scargle
+model, in :mod:`agnlc.features.lombscargle`.
 
 One fast Lomb–Scargle periodogram per band (light-curve, on the fixed grid ``0..max_freq`` d⁻¹
-with ``2**log2_n_freq + 1`` frequencies, default 2¹⁵) serves both kinds of periodic feature.
-
-Per band (``lcPeriodic[4..32]``, magnitudes): the six highest local maxima of the band's
-periodogram are each refined with exact Lomb–Scargle sums on a fine grid (±1 grid step, 0.1 step
-apart), and the three highest distinct refined peaks give ``f1, f2, f3``; a linear trend is
-removed, then for ``i = 1, 2, 3`` in turn four harmonics are fitted by least squares,
-``y = c + Σ_j a_ij sin(2π j f_i t) + b_ij cos(2π j f_i t)``, and subtracted (prewhitening)
-before fitting the next frequency. Reported per frequency ``i``: the amplitudes
-``A_ij = sqrt(a_ij² + b_ij²)`` (mag, j = 1..4), ``f_i`` (d⁻¹) and the relative phases
-``PH'_ij = PH_ij − (j f_i / f_1) PH_11`` wrapped to (−π, π] for j = 2..4, with
-``PH_ij = atan2(b_ij, a_ij)``. Then ``freq_signif`` (the refined f1 peak's height above the mean
-power of the grid in units of its standard deviation, light-curve's "signal to noise"),
-``freq_signif_ratio_21`` and ``_31`` (the f2 and f3 peaks' significance over f1's),
-``freq_varrat`` (variance after removing the f1 model over the variance before) and
-``freq_y_offset`` (the constant ``c`` of the f1 fit, mag). The peaks come from one periodogram
-rather than a fresh periodogram after each prewhitening.
+with ``2**log2_n_freq + 1`` frequencies, default 2¹⁵) feeds the search.
 
 Multi-band period (all bands jointly): the χ²-weighted sum of the band periodograms (which is
 light-curve's multiband periodogram, weights ``Σ (m − m̄)² / σ²`` per band) gives candidate
@@ -46,12 +33,10 @@ from agnlc.features.guard import attempt
 
 __all__ = [
     "N_HARMONICS",
-    "ObjectPeriodic",
     "PeriodSearch",
     "multiband_period",
     "multiband_period_flagged",
-    "object_periodic",
-    "refined_peaks",
+    "object_period",
 ]
 
 N_HARMONICS = 4
@@ -75,47 +60,6 @@ class PeriodSearch:
     def step(self) -> float:
         """Grid step in d⁻¹."""
         return self.max_freq / 2**self.log2_n_freq
-
-
-def _harmonic_fit(t: NDArray, y: NDArray, w: NDArray, f: float) -> tuple[NDArray, NDArray, float, NDArray]:
-    """Weighted LSQ of c + Σ_j a_j sin + b_j cos; returns (a, b, c, model)."""
-    ph = 2 * np.pi * f * t
-    cols = [np.ones_like(t)]
-    for j in range(1, N_HARMONICS + 1):
-        cols += [np.sin(j * ph), np.cos(j * ph)]
-    x = np.column_stack(cols)
-    sw = np.sqrt(w)
-    beta, *_ = np.linalg.lstsq(x * sw[:, None], y * sw, rcond=None)
-    return beta[1::2], beta[2::2], float(beta[0]), x @ beta
-
-
-def _harmonic_row(t: NDArray, y: NDArray, sig: NDArray, freqs: NDArray, signif: NDArray, floor: float) -> list[float]:
-    """lcPeriodic[4..32] of one light curve from its three periodogram peaks (d⁻¹, significance)."""
-    t = t - t[0]
-    w = 1.0 / np.maximum(sig, floor) ** 2
-    trend = np.polyfit(t, y, 1, w=np.sqrt(w))
-    resid = y - np.polyval(trend, t)
-    var0 = np.var(resid)
-    row: list[float] = []
-    ph11 = c1 = varrat = np.nan
-    for i in range(3):
-        f = freqs[i]
-        if not (np.isfinite(f) and f > 0):
-            row += [np.nan] * 8
-            continue
-        a, b, c, model = _harmonic_fit(t, resid, w, f)
-        amp = np.hypot(a, b)
-        ph = np.arctan2(b, a)
-        if i == 0:
-            ph11, c1 = ph[0], c
-            varrat = np.var(resid - model) / var0 if var0 > 0 else np.nan
-        j = np.arange(1, N_HARMONICS + 1)
-        rel = np.angle(np.exp(1j * (ph - j * f / freqs[0] * ph11)))
-        row += [*amp, f, *rel[1:]]
-        resid = resid - model
-    with np.errstate(divide="ignore", invalid="ignore"):
-        row += [signif[0], signif[1] / signif[0], signif[2] / signif[0], varrat, c1]
-    return row
 
 
 #: Bytes of design-matrix work per chunk of trial frequencies in :func:`_multiband_chi2`.
@@ -203,43 +147,6 @@ SCREEN = 4
 CHI2_POINTS = 7
 HALVES = 3
 
-#: Candidate peaks refined per band for the three harmonic-feature frequencies, and the fine
-#: grid (in units of the coarse step) that each is refined on with direct Lomb–Scargle sums.
-N_REFINE = 6
-_FINE = np.linspace(-1.0, 1.0, 21)
-
-
-def refined_peaks(
-    t: NDArray, y: NDArray, p: NDArray, search: PeriodSearch, k: int = 3
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The ``k`` strongest periodogram peaks of one band: frequencies (d⁻¹) and significances.
-
-    The ``N_REFINE`` highest local maxima of the coarse fast periodogram ``p`` (on
-    ``search``'s grid) are each refined on a fine grid of ±1 coarse step (0.1 step apart) with
-    the exact power; the ``k`` highest distinct refined peaks are returned (NaN where fewer
-    exist). Significance as light-curve's: ``(P_peak − mean P) / std P`` over the coarse grid.
-    """
-    freqs = np.full(k, np.nan)
-    signif = np.full(k, np.nan)
-    top = _local_maxima(p, N_REFINE)
-    if len(top) == 0:
-        return freqs, signif
-    step = search.step
-    fine = np.clip(top[:, None] * step + _FINE[None, :] * step, step / 10, search.max_freq)
-    pf = _ls_power(t, y, fine.ravel()).reshape(fine.shape)
-    best = np.argmax(pf, axis=1)
-    f_c, p_c = fine[np.arange(len(top)), best], pf[np.arange(len(top)), best]
-    kept: list[int] = []
-    for i in np.argsort(p_c, kind="stable")[::-1]:
-        if all(abs(f_c[i] - f_c[j]) > step / 2 for j in kept):
-            kept.append(int(i))
-        if len(kept) == k:
-            break
-    mu, sd = float(np.mean(p)), float(np.std(p, ddof=1))
-    freqs[: len(kept)] = f_c[kept]
-    signif[: len(kept)] = (p_c[kept] - mu) / sd if sd > 0 else np.nan
-    return freqs, signif
-
 
 @functools.lru_cache(maxsize=4)
 def _periodogram(search: PeriodSearch) -> licu.Periodogram:
@@ -248,72 +155,37 @@ def _periodogram(search: PeriodSearch) -> licu.Periodogram:
     return licu.Periodogram(freqs=search.angular_grid, fast=True)
 
 
-@dataclass
-class ObjectPeriodic:
-    """Periodic features of one object: per band the 29 harmonic features, the multi-band period."""
-
-    harmonic: NDArray[np.float64]  # (n_bands, 29)
-    harmonic_errors: list[BaseException | None]
-    period: tuple[float, float, float, int]
-    period_error: BaseException | None
-
-
-def object_periodic(
+def object_period(
     t: NDArray[np.float64],
     m: NDArray[np.float64],
     sigma: NDArray[np.float64],
     bidx: NDArray[np.intp],
     nb: int,
-    harmonic_bands: NDArray[np.bool_],
     search: PeriodSearch,
-    multiband: bool = True,
-) -> ObjectPeriodic:
-    """Harmonic features of the bands ``harmonic_bands`` and the multi-band period of one object.
+) -> tuple[tuple[float, float, float, int], BaseException | None]:
+    """The multi-band period of one object and the error that stopped it (guarded).
 
-    One fast periodogram per band (light-curve, ``search``'s grid) serves both: the harmonic
-    features take each band's peaks (:func:`refined_peaks`), and the multi-band candidates are
-    the peaks of the bands' χ²-weighted sum, which is light-curve's multiband periodogram
-    exactly (the weights ``Σ (m − m̄)² / σ²`` per band). ``t`` must be sorted; each step is
-    guarded on its own, so a failure costs only its own features.
+    One fast periodogram per band (light-curve, ``search``'s grid); the multi-band candidates
+    are the peaks of the bands' χ²-weighted sum, which is light-curve's multiband periodogram
+    exactly (the weights ``Σ (m − m̄)² / σ²`` per band). ``t`` must be sorted. Returns
+    ``((period, fap, power, flags), error)``; on an error the flags say ``period_failed``.
     """
-    harm = np.full((nb, 29), np.nan)
-    errors: list[BaseException | None] = [None] * nb
     pg = _periodogram(search)
     powers = np.zeros((nb, len(search.angular_grid)))
     usable = np.zeros(nb, bool)
-    sel = [np.flatnonzero(bidx == b) for b in range(nb)]
     for b in range(nb):
-        tb, mb = t[sel[b]], m[sel[b]]
-        if not (multiband or harmonic_bands[b]) or len(tb) < 3 or np.ptp(mb) == 0 or np.ptp(tb) == 0:
+        sel = bidx == b
+        tb, mb = t[sel], m[sel]
+        if len(tb) < 3 or np.ptp(mb) == 0 or np.ptp(tb) == 0:
             continue
         res, exc = attempt(pg.freq_power, tb, mb)
-        if exc is not None:
-            errors[b] = exc
-            continue
-        powers[b] = np.nan_to_num(np.asarray(res[1], dtype=np.float64))
-        usable[b] = True
-        if harmonic_bands[b]:
-            row, exc = attempt(_harmonic_band, tb, mb, sigma[sel[b]], powers[b], search)
-            if exc is None:
-                harm[b] = row
-            else:
-                errors[b] = exc
-    for b in np.flatnonzero(harmonic_bands & ~usable):
-        if errors[b] is None and len(sel[b]) and np.ptp(m[sel[b]]) > 0:
-            errors[b] = ValueError("periodogram not computed")
-    if not multiband:
-        return ObjectPeriodic(harm, errors, (np.nan, np.nan, np.nan, 0), None)
+        if exc is None:
+            powers[b] = np.nan_to_num(np.asarray(res[1], dtype=np.float64))
+            usable[b] = True
     period, exc = attempt(_multiband_from_powers, t, m, sigma, bidx, nb, powers, usable, search)
     if exc is not None:
         period = (np.nan, np.nan, np.nan, FEATURE_FLAGS["period_failed"])
-    return ObjectPeriodic(harm, errors, period, exc)
-
-
-def _harmonic_band(t: NDArray, m: NDArray, sigma: NDArray, p: NDArray, search: PeriodSearch) -> list[float]:
-    freqs, signif = refined_peaks(t, m, p, search)
-    if not np.isfinite(freqs[0]):
-        return [np.nan] * 29
-    return _harmonic_row(t, m, sigma, freqs, signif, search.error_floor_mag)
+    return period, exc
 
 
 def _multiband_from_powers(
@@ -420,21 +292,20 @@ def multiband_period_flagged(
     candidates compared by the χ² of the multiband Fourier model, the best refined on a fine
     grid (0.01 coarse steps). The frequency stays inside ``[2 / baseline, max_freq]``, so the
     period is always positive and spans at most half the baseline. Raises what the search
-    raises (:func:`object_periodic` guards it).
+    raises (:func:`object_period` guards it).
     """
     names = sorted(set(np.asarray(band).tolist()))
     bidx = pd.Series(band).map({b: i for i, b in enumerate(names)}).to_numpy()
     order = np.argsort(t, kind="stable")
     nb = len(names)
-    res = object_periodic(
+    period, exc = object_period(
         np.asarray(t, dtype=np.float64)[order],
         np.asarray(m, dtype=np.float64)[order],
         np.asarray(sigma, dtype=np.float64)[order],
         bidx[order],
         nb,
-        np.zeros(nb, bool),
         search,
     )
-    if res.period_error is not None:
-        raise res.period_error
-    return res.period
+    if exc is not None:
+        raise exc
+    return period
