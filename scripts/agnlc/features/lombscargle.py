@@ -39,6 +39,7 @@ and C then reads an uninitialised λ), this module returns NaN for that fit.
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import scipy.stats as stats
 from numpy.typing import NDArray
@@ -83,6 +84,33 @@ _CHUNK_BYTES = 32 * 2**20
 _HSCALE = (1.0 + np.arange(2 * N_HARM) % N_HARM) ** 2
 
 
+@numba.njit(cache=True, nogil=True)
+def _power_kernel(
+    sig: NDArray[np.complex128], base: NDArray[np.complex128], e2: NDArray[np.complex128], sw2: float
+) -> NDArray[np.float64]:  # pragma: no cover - compiled
+    """cesium's ``_lomb_scargle`` per trial frequency from its sums (one fused loop)."""
+    out = np.empty(len(sig))
+    for k in range(len(sig)):
+        st = 0.0
+        ct = 0.0
+        cst = 0.0
+        for r in range(base.shape[0]):  # C's calc_dotprod per detrending row
+            st0 = base[r, k].imag
+            ct0 = base[r, k].real
+            st += st0 * st0
+            ct += ct0 * ct0
+            cst += st0 * ct0
+        c2 = 0.5 * (sw2 + e2[k].real)
+        cs = 0.5 * e2[k].imag - cst
+        s2 = 1.0 - c2 - st
+        c2 = c2 - ct
+        detm = c2 * s2 - cs * cs
+        sh = sig[k].imag
+        ch = sig[k].real
+        out[k] = (c2 * sh * sh - 2.0 * cs * ch * sh + s2 * ch * ch) / detm if detm > 0 else 0.0
+    return out
+
+
 class _Basis:
     """The detrending basis of one fit and cesium's one-harmonic power (``do_lomb``) from sums."""
 
@@ -98,24 +126,12 @@ class _Basis:
     ) -> NDArray[np.float64]:
         """The power from the sums ``Σ vec e^{iφ}`` of the signal row (``sig``) and of the basis
         rows (``base``, ``(d1, F)``), and ``e2 = Σ w0² e^{2iφ}``."""
-        sh, ch = sig.imag, sig.real
-        st = ct = cst = 0.0
-        for row in base:  # C's calc_dotprod per detrending row
-            st0, ct0 = row.imag, row.real
-            st, ct, cst = st + st0 * st0, ct + ct0 * ct0, cst + st0 * ct0
-        c2 = 0.5 * (self.sw2 + e2.real)
-        cs = 0.5 * e2.imag - cst
-        s2 = 1.0 - c2 - st
-        c2 = c2 - ct
-        detm = c2 * s2 - cs * cs
-        with np.errstate(divide="ignore", invalid="ignore"):
-            px = (c2 * sh * sh - 2.0 * cs * ch * sh + s2 * ch * ch) / detm
-        return np.where(detm > 0, px, 0.0)
+        return _power_kernel(sig, base, e2, self.sw2)
 
     def power(self, e: NDArray[np.complex128]) -> NDArray[np.float64]:
         """The power at the trial frequencies whose ``e^{iφ}`` (one row each) is ``e``."""
         dots = self.vec @ e.T
-        return self.power_from_sums(dots[0], dots[1:], (e * e) @ self.w2)
+        return _power_kernel(dots[0], dots[1:], (e * e) @ self.w2, self.sw2)
 
 
 class _Grid:
@@ -136,21 +152,26 @@ class _Grid:
         self.q = np.exp(1j * np.outer(f0 + np.arange(n_outer) * self.BLOCK * df, tt))  # (A, N)
         self.p = np.exp(1j * np.outer(np.arange(self.BLOCK) * df, tt))  # (B, N)
         self.e2 = ((self.q * self.q * w2) @ (self.p * self.p).T).ravel()[:numf]
-        self._cache: dict[bytes, NDArray[np.complex128]] = {}
+        self._cache: dict[bytes, NDArray[np.complex128]] = {}  # basis rows -> their sums
 
     def sums(self, vec: NDArray[np.float64]) -> NDArray[np.complex128]:
         """``Σ_n vec[r, n] e^{i tt_n f_k}`` for every row ``r`` of ``vec``: ``(rows, numf)``."""
         x = (self.q[None, :, :] * vec[:, None, :]).reshape(-1, len(self.tt)) @ self.p.T
         return x.reshape(len(vec), -1)[:, : self.numf]
 
-    def basis_sums(self, vec: NDArray[np.float64]) -> list[NDArray[np.complex128]]:
-        """:meth:`sums` of detrending-basis rows, each computed once per light curve."""
-        keys = [v.tobytes() for v in vec]
-        missing = [i for i, key in enumerate(keys) if key not in self._cache]
-        if missing:
-            for i, row in zip(missing, self.sums(vec[missing]), strict=True):
-                self._cache[keys[i]] = row
-        return [self._cache[key] for key in keys]
+    def basis_sums(self, vec: NDArray[np.float64]) -> NDArray[np.complex128]:
+        """:meth:`sums` of the detrending-basis rows, each row computed once per light curve (the
+        mean's row recurs in all three fits)."""
+        key = vec.tobytes()
+        if key not in self._cache:
+            rows = [self._cache.get(v.tobytes()) for v in vec]
+            if len(vec) == 1 and rows[0] is not None:
+                return rows[0]
+            x = self.sums(vec)
+            self._cache[key] = x
+            for r, v in enumerate(vec):
+                self._cache.setdefault(v.tobytes(), x[r : r + 1])
+        return self._cache[key]
 
     def exp(self, k: NDArray[np.intp]) -> NDArray[np.complex128]:
         """``e^{i tt f_k}`` at grid indices ``k``: ``(len(k), N)``."""
@@ -178,17 +199,18 @@ def _refine(
     g = g / np.outer(_HSCALE, _HSCALE) + n * lam0 * np.eye(npar)
     vec = (h @ basis.cn) / _HSCALE
     eigs, v = np.linalg.eigh(g)  # v[:, k, i]: component k of eigenvector i
-    p = np.einsum("fki,fk->fi", v, vec)
-    m = (v.transpose(0, 2, 1) / _HSCALE**2) @ v  # Vᵀ diag(1/scale²) V: the amplitudes' squares
+    p = np.einsum("fki,fk->fi", v, vec)  # Vᵀ vec
     start, stop = lam_range
     dl = np.exp(np.log(stop / start) / N_LAMBDA)
     lam = np.cumprod(np.r_[start, np.full(N_LAMBDA, dl)])  # C: lambda *= dlambda, in this order
-    eigs1 = eigs[:, None, :] + n * (lam[None, :, None] - lam0)  # (F, L, npar)
-    tr = 1.0 - 2.0 * npar / n + np.sum(2.0 * lam[None, :, None] / eigs1, axis=2)
-    vv = p[:, None, :] / eigs1
-    s1 = np.sum(p[:, None, :] * vv, axis=2)
-    s2 = np.sum(p[:, None, :] * vv / eigs1, axis=2)
-    s3 = np.sum((vv @ m) * vv, axis=2)
+    inv = 1.0 / (eigs[:, None, :] + n * (lam[None, :, None] - lam0))  # (F, L, npar)
+    tr = 1.0 - 2.0 * npar / n + 2.0 * lam[None, :] * np.sum(inv, axis=2)
+    p2 = (p * p)[:, :, None]
+    s1 = (inv @ p2)[..., 0]  # Σ p² / e
+    s2 = ((inv * inv) @ p2)[..., 0]  # Σ p² / e²
+    # s3 = vᵀ (Vᵀ diag(1/scale²) V) v with v = p / e: the squared amplitudes of the solution
+    vs = v * p[:, None, :] / _HSCALE[None, :, None]
+    s3 = np.sum(np.square(inv @ vs.transpose(0, 2, 1)), axis=2)
     tcn = TONE_CONTROL / n
     tr0 = (1.0 - 3.0 / n) / (1.0 + tcn)
     with np.errstate(divide="ignore", invalid="ignore"):
