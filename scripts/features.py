@@ -18,6 +18,7 @@ def settings_from(cfg: dict) -> FeatureSettings:
         dho_min_epochs=cfg["dho_min_epochs"],
         dho_bands=tuple(cfg["dho_bands"]),
         periodic_min_epochs=cfg["periodic_min_epochs"],
+        lomb_scargle_bands=tuple(cfg["lomb_scargle_bands"]),
         multiband_period=cfg["multiband_period"],
         search=PeriodSearch(
             max_freq=pg["max_freq_per_day"], log2_n_freq=pg["log2_n_freq"], n_candidates=pg["n_candidates"]

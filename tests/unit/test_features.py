@@ -182,3 +182,13 @@ def test_half_frequency_candidates_do_not_double_plain_periods(seed):
     m = 18 + 0.3 * np.sin(2 * np.pi * f0 * t) + 0.1 * np.sin(4 * np.pi * f0 * t + 1.0) + rng.normal(0, 0.03, 250)
     p, fap, _ = multiband_period(t, m, np.full(250, 0.03), b, PeriodSearch())
     assert p == pytest.approx(1 / f0, rel=1e-3) and fap < 1e-10
+
+
+def test_lomb_scargle_bands_choose_where_the_costly_model_runs():
+    rng = np.random.default_rng(4)
+    lc = pd.concat([_lc(rng, 1, 40, amp=0.3), _lc(rng, 1, 40, amp=0.3, band="sdss_r")], ignore_index=True)
+    only_r = FeatureSettings(min_epochs=5, search=PeriodSearch(log2_n_freq=12), lomb_scargle_bands=("r",))
+    out = compute_features(lc, np.array([1]), {"sdss_g": "g", "sdss_r": "r"}, only_r).iloc[0]
+    assert np.isnan(out["lcPeriodic[8]_g"]) and np.isnan(out["lcNonPeriodic[7]_g"])
+    assert np.isfinite(out["lcPeriodic[8]_r"]) and np.isfinite(out["lcNonPeriodic[7]_r"])
+    assert np.isfinite(out["lcNonPeriodic[18]_g"])  # the other features do not depend on it

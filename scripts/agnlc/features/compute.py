@@ -67,6 +67,7 @@ class FeatureSettings:
     dho_min_epochs: int = 31
     dho_bands: tuple[str, ...] = ("g", "r", "i")
     periodic_min_epochs: int = 20
+    lomb_scargle_bands: tuple[str, ...] = ("u", "g", "r", "i", "z", "y")
     multiband_period: bool = True
     search: PeriodSearch = field(default_factory=PeriodSearch)
 
@@ -242,12 +243,13 @@ def compute_features(
                     failures(uid[rows[i]], ob, "quasar statistics", exc)
                 flags[rows] |= FEATURE_FLAGS["nonperiodic_failed"]
             dho = ob in settings.dho_bands
+            ls_band = ob in settings.lomb_scargle_bands
             flux, flux_err, dho_keep = dho_input(seg, m, s) if dho else (m, s, np.zeros(len(m), bool))
             dho_epochs = np.bincount(seg, weights=dho_keep, minlength=len(cg))
             for i in np.flatnonzero(~constant):  # model fits: one optimisation per light curve
                 r = rows[i]
                 tt, mm, ss = t[offs[i] : offs[i + 1]], m[offs[i] : offs[i + 1]], s[offs[i] : offs[i + 1]]
-                if cg[i] >= settings.periodic_min_epochs:  # cesium's Lomb-Scargle model (the challenge's)
+                if ls_band and cg[i] >= settings.periodic_min_epochs:  # cesium's Lomb-Scargle model
                     ls, exc = attempt(lomb_scargle_features, tt, mm, ss)
                     if exc is None:
                         per[r, 4:], nonp[r, 7] = ls[:-1], ls[-1]
