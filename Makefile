@@ -47,7 +47,7 @@ reliability: setup
 	$(BIN)/python -m pytest tests/reliability --reliability -v
 
 # issue 26: cesium's, FATS's and EzTao's features of the reference light curves, each in its own
-# environment (they pin numpy/scipy apart from the run env), written to tests/data/reference/
+# environment (they pin numpy/scipy apart from the run env), written to resources/validation/reference_features/
 # and compared with ours
 reference: setup
 	@test -x .venv-reference/bin/python || $(PY) -m venv .venv-reference

@@ -52,6 +52,7 @@ rule all:
         FIGURES,
         rules.merge_store_index.output,
         rules.validation_features.output.report,
+        VALIDATION_REFERENCE,
         gather.split(rules.merge_lightcurves.output.summary.replace("{shard}", "{scatteritem}")),
         expand("results/events/{source}/{shard}.parquet", source=EVENT_SOURCES, shard=gather.split("{scatteritem}")),
         REBUILD,

@@ -1,7 +1,7 @@
 """cesium's features of the reference light curves (issue 26), run in the reference env.
 
-Reads ``tests/data/reference/lightcurves.csv.gz`` (from ``make_lightcurves.py``) and writes
-``tests/data/reference/cesium_features.csv``: one row per light curve, cesium 0.12's general and
+Reads ``resources/validation/reference_features/lightcurves.csv.gz`` (from ``make_lightcurves.py``) and writes
+``resources/validation/reference_features/cesium_features.csv``: one row per light curve, cesium 0.12's general and
 Lomb–Scargle features with its defaults, on the epochs that agnlc's 5σ clip keeps (the challenge
 clipped before every metric; ``make_lightcurves.py`` marks the clipped epochs). Kept out of the
 run environment on purpose: ``make reference`` builds ``.venv-reference`` from
@@ -20,7 +20,7 @@ import pandas as pd
 from cesium.features import GENERAL_FEATS, LOMB_SCARGLE_FEATS
 from cesium.featurize import featurize_time_series
 
-HERE = Path(__file__).resolve().parents[1] / "data" / "reference"
+HERE = Path(__file__).resolve().parents[2] / "resources" / "validation" / "reference_features"
 
 
 def main() -> None:

@@ -1,8 +1,8 @@
 """EzTao's DRW fits and FATS's two features of the reference light curves (issue 26), run in
 their own environment (``make reference``; EzTao 0.5.1 pins scipy < 1.15).
 
-Reads ``tests/data/reference/lightcurves.csv.gz`` and writes
-``tests/data/reference/eztao_fats_features.csv``, one row per light curve, on the epochs that the
+Reads ``resources/validation/reference_features/lightcurves.csv.gz`` and writes
+``resources/validation/reference_features/eztao_fats_features.csv``, one row per light curve, on the epochs that the
 5σ clip keeps (as ``cesium_reference.py``):
 
 * ``fats_pair_slope_trend``, ``fats_small_kurtosis``: FATS 1.3.6's ``PairSlopeTrend`` and
@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-HERE = Path(__file__).resolve().parents[1] / "data" / "reference"
+HERE = Path(__file__).resolve().parents[2] / "resources" / "validation" / "reference_features"
 SEED = 26
 N_OPT = 10
 

@@ -1,6 +1,6 @@
 """Light curves for the reference cross-check of the lc* features (issue 26), in the run env.
 
-Writes ``tests/data/reference/lightcurves.csv.gz`` (``id, kind, t, m, e, clipped, dho_kept``: MJD,
+Writes ``resources/validation/reference_features/lightcurves.csv.gz`` (``id, kind, t, m, e, clipped, dho_kept``: MJD,
 AB mag, mag error, whether agnlc's 5σ clip leaves the epoch out, and whether the CARMA(2,1) fit's
 median filter keeps it): 100 Sesar et al. (2010) Stripe 82 RR Lyrae in g (real data,
 resources/validation), 150 S82-like damped random walks (60 epochs over 8 seasons, τ 20–1000 d,
@@ -23,7 +23,7 @@ from agnlc.features.compute import dho_input
 from agnlc.features.validation import sesar_light_curves
 from agnlc.mocksky.processes import drw
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "reference" / "lightcurves.csv.gz"
+OUT = Path(__file__).resolve().parents[2] / "resources" / "validation" / "reference_features" / "lightcurves.csv.gz"
 SEED = 26
 
 

@@ -8,11 +8,15 @@ docs/features.md reports: every pair agrees to 1e-6.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from agnlc.features import reference as compare
 from agnlc.features.definitions import N_LC_NONPERIODIC, N_LC_PERIODIC
-from tests.reference import compare
+
+DATA = Path(__file__).resolve().parents[2] / "resources" / "validation" / "reference_features"
 
 #: lc* columns the challenge computed with neither cesium nor FATS (EzTao fits, its own formulas)
 NOT_CESIUM = {f"lcNonPeriodic[{k}]" for k in (21, 22, 23, 24, 25, 26, 27, 28)} | {f"lcPeriodic[{k}]" for k in range(4)}
@@ -23,7 +27,7 @@ AGREE = set(compare.PAIRS)
 
 @pytest.fixture(scope="module")
 def features():
-    return compare.agnlc_features(), compare.reference_features()
+    return compare.agnlc_features(DATA), compare.reference_features(DATA)
 
 
 @pytest.fixture(scope="module")
@@ -43,12 +47,12 @@ def test_every_lc_column_is_paired_with_cesium_or_named_as_not_cesium():
 
 
 def test_the_reference_covers_rr_lyrae_drws_and_white_noise(table):
-    lcs = compare.reference_lightcurves()
+    lcs = compare.reference_lightcurves(DATA)
     names = lcs.drop_duplicates("objectid")["name"]
     kinds = names.str.extract(r"^([a-z]+)")[0].value_counts().to_dict()
     assert kinds == {"drw": 150, "sesar": 100, "wn": 50, "dho": 50}
     assert (table["n"] >= 348).all()  # both sides finite nearly everywhere
-    raw = pd.read_csv(compare.DATA / "lightcurves.csv.gz")
+    raw = pd.read_csv(DATA / "lightcurves.csv.gz")
     assert raw["clipped"].sum() >= 20  # the 5σ clip is exercised: cesium got the kept epochs only
 
 
@@ -78,7 +82,21 @@ def test_the_dho_fit_is_as_likely_as_eztaos_on_most_carma_light_curves(features)
     judged by EzTao's own likelihood, agnlc's one or two starts reach EzTao's 20-start maximum
     (within 0.5) on most CARMA(2,1) and DRW light curves; the parameters themselves are loosely
     constrained at S82 cadence (docs/features.md)."""
-    table = compare.dho_agreement(*features).set_index("kind")
+    table = compare.dho_agreement(*features, DATA).set_index("kind")
     assert table.loc["dho", "fitted"] == 50 and table.loc["drw", "fitted"] == 150
     assert table.loc["dho", "ours_as_likely"] >= 0.6 and table.loc["dho", "median_dloglike"] > -0.3
     assert table.loc["drw", "ours_as_likely"] >= 0.6
+
+
+def test_the_report_carries_the_three_tables_as_json_and_names_a_missing_table(features, tmp_path):
+    import json
+    import shutil
+
+    rep = compare.agreement_report(DATA, ours=features[0])
+    assert set(rep) == {"features", "drw", "dho"}
+    assert len(rep["features"]) == len(compare.PAIRS) and all(r["agree"] == 1.0 for r in rep["features"])
+    assert {r["kind"] for r in rep["drw"]} == {r["kind"] for r in rep["dho"]} == {"dho", "drw", "sesar", "wn"}
+    json.dumps(rep, allow_nan=False)  # plain values only: a NaN would be None
+    shutil.copy(DATA / "lightcurves.csv.gz", tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"cesium_features\.csv"):
+        compare.reference_features(tmp_path)

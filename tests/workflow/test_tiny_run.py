@@ -75,7 +75,9 @@ def test_figures_and_report(tiny_run):
     res = snakemake(wd, "--report", "report.html")
     assert res.returncode == 0, res.stderr[-3000:]
     html = (wd / "report.html").read_text(errors="replace")
-    for name in ("skymap.png", "period_recovery.png", "ObjectTable.schema.yaml", "features.json", f"{min(lit)}.png"):
+    report_items = ("skymap.png", "period_recovery.png", "ObjectTable.schema.yaml", "features.json")
+    report_items += ("reference_agreement.html",)
+    for name in (*report_items, f"{min(lit)}.png"):
         assert name in html, name
     assert (wd / "report.html").stat().st_size < 20_000_000
 
@@ -248,6 +250,13 @@ def test_features_and_validation_report(tiny_run):
     mt = rep["mock_truth"]
     assert mt["n_objects_matched"] > 20 and mt["infinite_values"] == {}
     assert mt["drw"]["tau_all"]["n"] > 5
+    # the challenge tools' reference (tiny.yaml: 20 of the shipped light curves): every paired
+    # feature equal to cesium's or FATS's, the fits compared with EzTao's, an HTML page for the report
+    ref = json.loads((tiny_run / "results/validation/reference_agreement.json").read_text())
+    assert len(ref["features"]) == 50 and all(r["agree"] == 1.0 and r["n"] >= 19 for r in ref["features"])
+    assert {r["kind"] for r in ref["drw"]} == {"dho", "drw", "sesar", "wn"}
+    assert ref["provenance"]["reference"][0].startswith("cesium_features.csv: cesium 0.12.4")
+    assert "<table" in (tiny_run / "results/validation/reference_agreement.html").read_text()
     # the S82-band features reach the Object table
     obj = pd.read_parquet(tiny_run / "results/s82ObjectTable.parquet")
     assert obj["lcNonPeriodic[28]_g"].notna().sum() > 5 and obj["lcPeriodic[8]_r"].notna().sum() > 5
@@ -383,6 +392,7 @@ def _rules_using(module: Path) -> set[str]:
         "targets": "targets.py",
         "figure_skymap": "figures.py",
         "validation_features": "validation_features.py",
+        "validation_reference": "validation_reference.py",
     }
     return {r for r, s in scripts.items() if module in import_closure(REPO / "scripts" / s)}
 
@@ -390,7 +400,11 @@ def _rules_using(module: Path) -> set[str]:
 @pytest.mark.parametrize(
     ("module", "rerun", "untouched"),
     [
-        ("features/periodic.py", {"features", "validation_features"}, {"merge_lightcurves", "targets"}),
+        (
+            "features/periodic.py",
+            {"features", "validation_features", "validation_reference"},
+            {"merge_lightcurves", "targets"},
+        ),
         ("archives/crts.py", {"lightcurves_crts", "merge_lightcurves"}, {"lightcurves_ztf", "targets"}),
         ("objecttables/rows.py", {"objecttable_shard"}, {"features", "merge_lightcurves", "lightcurves_crts"}),
         ("merge/store_writer.py", {"merge_lightcurves"}, {"lightcurves_ztf", "targets", "split_targets"}),

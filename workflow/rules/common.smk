@@ -156,10 +156,9 @@ def get_failed_archive_records(wildcards):
     return failure_records("results", wildcards.shard)
 
 
-def _sesar_folder():
-    """The configured Sesar et al. (2010) folder: absolute, or relative to the workflow's folder
-    (the shipped resources/validation/sesar2010) unless it exists relative to the run's folder."""
-    path = config["validation"]["sesar_rrlyrae"]
+def _shipped_folder(path):
+    """A configured validation folder: absolute, or relative to the workflow's folder (the
+    shipped resources/validation/...) unless it exists relative to the run's folder."""
     if not path:
         return ""
     if Path(path).is_absolute() or Path(path).is_dir():
@@ -175,7 +174,14 @@ HATS_TABLE_DIRS = [f"results/{name}.hats" for name in HATS_TABLES]
 HATS_LIGHTCURVES = ["results/lightcurves.hats"] if config["outputs"]["lightcurves_hats"] else []
 
 #: Figures of rule all; the validation figures only when there is truth to validate against.
-_SESAR = _sesar_folder()
+_SESAR = _shipped_folder(config["validation"]["sesar_rrlyrae"])
+#: The reference light curves and the challenge tools' features of them (validation_reference).
+REFERENCE_FEATURES = _shipped_folder(config["validation"]["reference_features"])
+VALIDATION_REFERENCE = (
+    ["results/validation/reference_agreement.html"]
+    if REFERENCE_FEATURES and Path(REFERENCE_FEATURES).is_dir()
+    else []
+)
 FIGURES = [
     "results/figures/lightcurves",
     "results/figures/skymap.png",

@@ -48,3 +48,28 @@ rule validation_features:
         "../../envs/features.yaml"
     script:
         "../../scripts/validation_features.py"
+
+
+rule validation_reference:
+    input:
+        lightcurves=f"{REFERENCE_FEATURES}/lightcurves.csv.gz",
+        cesium=f"{REFERENCE_FEATURES}/cesium_features.csv",
+        tools=f"{REFERENCE_FEATURES}/eztao_fats_features.csv",
+        code=code("validation_reference.py"),
+    output:
+        json="results/validation/reference_agreement.json",
+        html=report(
+            "results/validation/reference_agreement.html",
+            caption="../report/reference_agreement.rst",
+            category="Validation",
+        ),
+    log:
+        "logs/validation/reference.log",
+    benchmark:
+        "results/benchmarks/validation/reference.tsv",
+    resources:
+        mem_mb=1500,
+    conda:
+        "../../envs/features.yaml"
+    script:
+        "../../scripts/validation_reference.py"
