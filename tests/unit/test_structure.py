@@ -107,3 +107,16 @@ def test_what_the_workflow_imports_while_parsed_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]", out
+
+
+def test_every_rule_runs_in_a_slurm_group_job():
+    """The SLURM profile puts every rule in a group (one cluster job per shard, three for the rest:
+    tests/workflow/test_slurm.py); a new rule left out would be submitted on its own."""
+    import re
+
+    rules = set()
+    for path in [*(REPO / "workflow" / "rules").glob("*.smk"), REPO / "Snakefile"]:
+        rules |= set(re.findall(r"^rule (\w+):", path.read_text(), re.M))
+    profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
+    grouped = {g.split("=")[0] for g in profile["groups"]}
+    assert rules - {"all"} <= grouped, sorted(rules - {"all"} - grouped)
