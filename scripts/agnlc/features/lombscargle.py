@@ -266,7 +266,10 @@ def _fit_one(t: NDArray, y: NDArray, dy: NDArray, grid: _Grid, order: int) -> di
     cand = np.flatnonzero(psd > psdmin)
     jmax, ifreq = -1, FREQ_ZOOM // 2
     if len(cand):
-        iz = _zoom(basis, grid, cand)
+        # in chunks: a strong variable at S82 cadence can put tens of thousands of grid points
+        # (its aliases) above the threshold, and each zoom holds 10 × N complex exponentials
+        per = max(1, _CHUNK_BYTES // (3 * 16 * FREQ_ZOOM * n))
+        iz = np.concatenate([_zoom(basis, grid, cand[a : a + per]) for a in range(0, len(cand), per)])
         if (iz < 0).any():  # C keeps the sub-step of the last candidate that had one (first: the middle)
             last = np.maximum.accumulate(np.where(iz >= 0, np.arange(len(iz)), -1))
             iz = np.where(last >= 0, iz[np.maximum(last, 0)], FREQ_ZOOM // 2)
