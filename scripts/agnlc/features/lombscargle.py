@@ -121,13 +121,6 @@ class _Basis:
         self.w2 = w0 * w0
         self.sw2 = float(np.sum(self.w2))
 
-    def power_from_sums(
-        self, sig: NDArray[np.complex128], base: NDArray[np.complex128], e2: NDArray[np.complex128]
-    ) -> NDArray[np.float64]:
-        """The power from the sums ``Σ vec e^{iφ}`` of the signal row (``sig``) and of the basis
-        rows (``base``, ``(d1, F)``), and ``e2 = Σ w0² e^{2iφ}``."""
-        return _power_kernel(sig, base, e2, self.sw2)
-
     def power(self, e: NDArray[np.complex128]) -> NDArray[np.float64]:
         """The power at the trial frequencies whose ``e^{iφ}`` (one row each) is ``e``."""
         dots = self.vec @ e.T
@@ -261,7 +254,7 @@ def _fit_one(t: NDArray, y: NDArray, dy: NDArray, grid: _Grid, order: int) -> di
     basis = _Basis(tt, w0, wth, cn)
 
     f0, df = grid.f0, grid.df
-    psd = basis.power_from_sums(grid.sums(basis.vec[:1])[0], grid.basis_sums(basis.vec[1:]), grid.e2)
+    psd = _power_kernel(grid.sums(basis.vec[:1])[0], grid.basis_sums(basis.vec[1:]), grid.e2, basis.sw2)
     psd0 = psd.copy()  # the one-harmonic powers (C overwrites the refined ones in place)
     cand = np.flatnonzero(psd > psdmin)
     jmax, ifreq = -1, FREQ_ZOOM // 2
